@@ -1,0 +1,109 @@
+/** The one config schema. Every section has defaults, so an empty config runs against the simulator. */
+import { z } from 'zod';
+
+const url = z.string().min(1);
+
+export const kisAccountSchema = z.object({
+  /** Label used in logs and CLI (`--account NAME`). */
+  name: z.string().min(1).default('default'),
+  env: z.enum(['real', 'paper']).default('real'),
+  appKey: z.string().min(1),
+  appSecret: z.string().min(1),
+  /** 10-digit account number (8 + 2); only needed for account/order APIs and notices. */
+  account: z.string().optional(),
+  /** HTS ID: the tr_key of execution-notice TRs (case-sensitive). */
+  htsId: z.string().optional(),
+  /** Override the REST/WS base URLs (the simulator, or a proxy). */
+  restUrl: url.optional(),
+  wsUrl: url.optional(),
+});
+export type KisAccountConfig = z.infer<typeof kisAccountSchema>;
+
+export const configSchema = z.object({
+  kis: z
+    .object({
+      /** No accounts = the embedded simulator is used. */
+      accounts: z.array(kisAccountSchema).default([]),
+      custtype: z.enum(['P', 'B']).default('P'),
+      rateLimit: z
+        .object({
+          realPerSecond: z.number().positive().default(20),
+          paperPerSecond: z.number().positive().default(2),
+          /** Fraction of the KIS limit we allow ourselves (leave room for clock skew between hosts). */
+          headroom: z.number().gt(0).max(1).default(0.9),
+          /** KIS asks for at most 1 call/s on the option board. */
+          optionBoardPerSecond: z.number().positive().default(1),
+        })
+        .prefault({}),
+      requestTimeoutMs: z.number().int().positive().default(10_000),
+      /** Refresh the token this long before it expires. */
+      tokenRefreshBeforeMs: z.number().int().positive().default(30 * 60_000),
+      /** EGW errors arrive with HTTP 500 on the real server; some paths use 200. Parsed from the body either way. */
+      ws: z
+        .object({
+          maxSubscriptionsPerSession: z.number().int().positive().max(41).default(41),
+          reconnectMinMs: z.number().int().positive().default(2_000),
+          reconnectMaxMs: z.number().int().positive().default(90_000),
+          /** Reconnect when no frame (data or PINGPONG) arrives for this long. */
+          silenceTimeoutMs: z.number().int().positive().default(150_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  sim: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(9443),
+      wsPort: z.number().int().min(0).max(65535).default(21000),
+      seed: z.number().int().default(7),
+      speed: z.number().positive().default(1),
+      /** KST wall-clock start, e.g. `2026-11-24T08:40`; default: now. */
+      start: z.string().optional(),
+      mode: z.enum(['real', 'paper']).default('real'),
+      faults: z.string().default(''),
+    })
+    .prefault({}),
+  database: z.object({ url: url.default('postgres://postgres@127.0.0.1:5432/krtrade') }).prefault({}),
+  redis: z
+    .object({
+      url: url.default('redis://127.0.0.1:6379'),
+      /** BullMQ queue prefix and the namespace of every key krtrade writes. */
+      prefix: z.string().min(1).default('krtrade'),
+    })
+    .prefault({}),
+  pipeline: z
+    .object({
+      /** Fire this long after a minute closes, so the bar is complete at KIS. */
+      scheduleBufferMs: z.number().int().min(0).default(2_000),
+      /** The strategy runs for a minute batch at the latest this long after the minute closed. */
+      strategyDeadlineMs: z.number().int().positive().default(20_000),
+      optionMatrixStrikesPerSide: z.number().int().positive().default(10),
+      subscriptions: z.array(z.unknown()).default([]),
+    })
+    .prefault({}),
+  dashboard: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(3000),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      readOnly: z.boolean().default(false),
+    })
+    .prefault({}),
+  calendar: z
+    .object({
+      /** Extra closures / session changes announced after release (same columns as the shipped data). */
+      overridesFile: z.string().optional(),
+    })
+    .prefault({}),
+  log: z
+    .object({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      /** Human-readable output; default: when stdout is a terminal. */
+      pretty: z.boolean().optional(),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

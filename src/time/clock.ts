@@ -1,0 +1,107 @@
+/**
+ * One clock abstraction shared by the simulator, the scheduler and the workers.
+ *
+ * An accelerated clock is defined by a serialisable spec (simulated start instant, the real instant it
+ * started at, and a speed), so separate processes given the same spec read the same simulated time
+ * without talking to each other.
+ */
+import { z } from 'zod';
+import { type Instant, instant } from './kst.js';
+
+export const clockSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('real') }),
+  z.object({
+    kind: z.literal('accelerated'),
+    /** Simulated instant (epoch ms) at `realAnchor`. */
+    simStart: z.number().int(),
+    /** Real instant (epoch ms) when the simulated clock read `simStart`. */
+    realAnchor: z.number().int(),
+    speed: z.number().positive().max(100_000),
+  }),
+]);
+export type ClockSpec = z.infer<typeof clockSpecSchema>;
+
+export interface Clock {
+  now(): Instant;
+  /** Multiple of real time (1 for the real clock). */
+  readonly speed: number;
+  /** Resolves after `ms` of clock time; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Real milliseconds that `clockMs` of clock time take. */
+  toRealMs(clockMs: number): number;
+  spec(): ClockSpec;
+}
+
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class RealClock implements Clock {
+  readonly speed = 1;
+  now(): Instant {
+    return instant(Date.now());
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return realSleep(ms, signal);
+  }
+  toRealMs(clockMs: number): number {
+    return clockMs;
+  }
+  spec(): ClockSpec {
+    return { kind: 'real' };
+  }
+}
+
+export class AcceleratedClock implements Clock {
+  constructor(
+    readonly simStart: number,
+    readonly speed: number,
+    readonly realAnchor: number = Date.now(),
+  ) {
+    if (!(speed > 0)) throw new Error(`clock speed must be positive, got ${speed}`);
+  }
+  now(): Instant {
+    return instant(Math.floor(this.simStart + (Date.now() - this.realAnchor) * this.speed));
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return realSleep(this.toRealMs(ms), signal);
+  }
+  toRealMs(clockMs: number): number {
+    return clockMs / this.speed;
+  }
+  spec(): ClockSpec {
+    return { kind: 'accelerated', simStart: this.simStart, realAnchor: this.realAnchor, speed: this.speed };
+  }
+}
+
+export function clockFromSpec(spec: ClockSpec): Clock {
+  return spec.kind === 'real' ? new RealClock() : new AcceleratedClock(spec.simStart, spec.speed, spec.realAnchor);
+}
+
+/** Env var through which a parent process hands its clock to child processes. */
+export const CLOCK_ENV = 'KRTRADE_CLOCK';
+
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const raw = env[CLOCK_ENV];
+  if (!raw) return new RealClock();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error(`${CLOCK_ENV} is not valid JSON`);
+  }
+  const parsed = clockSpecSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${CLOCK_ENV} is not a valid clock spec: ${parsed.error.message}`);
+  return clockFromSpec(parsed.data);
+}
