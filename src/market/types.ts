@@ -1,0 +1,43 @@
+/** Shared domain types for instruments and trading sessions. */
+import type { KstDate, KstTime } from '../time/kst.js';
+
+/** Session families of the calendar: KRX stocks, index-derivatives day session, night derivatives (NXT later). */
+export type SessionProduct = 'stocks' | 'derivatives' | 'night';
+
+export interface Session {
+  product: SessionProduct;
+  /** The trading date the session belongs to (a night session belongs to the next trading day). */
+  tradingDate: KstDate;
+  /** Continuous trading start and end (KST wall-clock); candles run from open to close. */
+  open: KstTime;
+  close: KstTime;
+  /** Opening / closing call-auction windows, when the product has them. */
+  openAuction?: { start: KstTime; end: KstTime };
+  closeAuction?: { start: KstTime; end: KstTime };
+  /** Why the session differs from a normal day (e.g. 'CSAT day', 'First trading day'). */
+  note?: string;
+}
+
+export type InstrumentKind = 'stock' | 'future' | 'call' | 'put';
+/** Product family: which table family and rules apply. */
+export type ProductFamily = 'stock' | 'kospi200' | 'mini' | 'kosdaq150';
+export type OptionSeries = 'monthly' | 'weekly-thu' | 'weekly-mon';
+
+export interface Instrument {
+  /** KIS short code: stocks 6 chars, futures 6 (`A01612`, old `101W09`), options 9 (`B01612A48`). */
+  code: string;
+  kind: InstrumentKind;
+  family: ProductFamily;
+  name: string;
+  /** Stocks: 'KOSPI' | 'KOSDAQ'. */
+  market?: 'KOSPI' | 'KOSDAQ';
+  /** Underlying index name (`KOSPI200`, `KOSDAQ150`) for derivatives. */
+  underlying?: string;
+  /** Last trading day (derivatives). */
+  expiry?: KstDate;
+  /** Option strike in index points (from the master file, never decoded from the code when ≥ 1000). */
+  strike?: number;
+  series?: OptionSeries;
+  /** KRW per index point (derivatives) or 1 (stocks). */
+  multiplier: number;
+}

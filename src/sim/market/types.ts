@@ -1,0 +1,120 @@
+/**
+ * The contract between the simulator's market model (`src/sim/market/`) and its protocol servers
+ * (`src/sim/server/`). Everything is deterministic for a given seed: asking twice gives the same answer.
+ * Times are KST wall-clock; prices in the instrument's own units (KRW for stocks, points for derivatives).
+ */
+import type { KstDate, KstTime } from '../../time/kst.js';
+import type { Instrument, OptionSeries } from '../../market/types.js';
+
+export interface SimTrade {
+  code: string;
+  /** Execution time, whole seconds. */
+  time: KstTime;
+  price: number;
+  qty: number;
+  /** Aggressor: 1 buy, 5 sell (KIS `ccld_dvsn` convention). */
+  side: 1 | 5;
+  /** Day totals after this trade (trading-date based: the night session continues into the next date's totals). */
+  cumVolume: number;
+  /** Cumulative traded value in KRW. */
+  cumValue: number;
+}
+
+export interface SimBar {
+  code: string;
+  /** Start of the minute. */
+  time: KstTime;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** Cumulative traded value (KRW) at the bar's end, as KIS's `acml_tr_pbmn`. */
+  cumValue: number;
+}
+
+export interface SimBookLevel {
+  price: number;
+  qty: number;
+  count: number;
+}
+
+export interface SimQuote {
+  code: string;
+  time: KstTime;
+  /** Best first; 10 levels for stocks, 5 for derivatives. */
+  asks: SimBookLevel[];
+  bids: SimBookLevel[];
+}
+
+export interface SimSnapshot {
+  code: string;
+  time: KstTime;
+  tradingDate: KstDate;
+  last: number;
+  open: number;
+  high: number;
+  low: number;
+  prevClose: number;
+  /** Base price for the day's limits. */
+  basePrice: number;
+  upperLimit: number;
+  lowerLimit: number;
+  cumVolume: number;
+  cumValue: number;
+  /** Derivatives: open interest (contracts). */
+  openInterest?: number;
+  /** Futures: theoretical price; options: broker-model theoretical value. */
+  theoretical?: number;
+}
+
+export interface SimGreeks {
+  /** Broker-style implied vol in percent (Black–Scholes on spot), as KIS `hts_ints_vltl`. */
+  iv: number;
+  delta: number;
+  gamma: number;
+  theta: number;
+  vega: number;
+  rho: number;
+}
+
+export interface SimOptionRow {
+  instrument: Instrument;
+  snapshot: SimSnapshot;
+  bid: number;
+  ask: number;
+  greeks: SimGreeks;
+  intrinsic: number;
+  timeValue: number;
+  atm: 'ATM' | 'ITM' | 'OTM';
+}
+
+export interface SimOptionBoard {
+  underlying: string;
+  series: OptionSeries;
+  expiry: KstDate;
+  /** Highest strike first, as KIS returns them. */
+  calls: SimOptionRow[];
+  puts: SimOptionRow[];
+  /** Underlying index level and the same-expiry forward used for pricing. */
+  spot: number;
+  forward: number;
+}
+
+export interface SimMarket {
+  readonly seed: number;
+  /** Instruments listed on a trading date (stocks, futures, option series). */
+  instruments(date: KstDate): Instrument[];
+  instrument(code: string): Instrument | undefined;
+  /** Trades with `from <= time < to`, in time order. */
+  trades(code: string, from: KstTime, to: KstTime): SimTrade[];
+  /** Completed 1-minute bars whose minute starts in `[from, to)`, oldest first; equal to the OHLCV of `trades`. */
+  minuteBars(code: string, from: KstTime, to: KstTime): SimBar[];
+  snapshot(code: string, at: KstTime): SimSnapshot;
+  quote(code: string, at: KstTime): SimQuote;
+  /** Option expiries listed on a date for an underlying and series, nearest first. */
+  optionExpiries(underlying: string, series: OptionSeries, date: KstDate): KstDate[];
+  optionBoard(underlying: string, series: OptionSeries, expiry: KstDate, at: KstTime): SimOptionBoard;
+  /** Underlying index level (KOSPI200, KOSDAQ150). */
+  indexLevel(underlying: string, at: KstTime): number;
+}
