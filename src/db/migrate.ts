@@ -15,6 +15,8 @@ const MIGRATION_LOCK_KEY = 0x6b72_7464;
 
 export interface Migration {
   version: number;
+  /** File name without `.sql`, e.g. `0001_calendar_overrides`. */
+  label: string;
   name: string;
   sql: string;
   checksum: string;
@@ -26,7 +28,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
     if (!m) throw new KrtradeError(`migration file name ${file} must look like 0001_name.sql`);
     const sql = readFileSync(join(dir, file), 'utf8');
-    return { version: Number(m[1]), name: m[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    return { version: Number(m[1]), label: file.slice(0, -4), name: m[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex') };
   });
 }
 
@@ -52,7 +54,7 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
       const prev = byVersion.get(m.version);
       if (prev) {
         if (prev.checksum !== m.checksum) {
-          throw new KrtradeError(`migration ${m.version}_${m.name} was changed after it was applied (checksum differs)`);
+          throw new KrtradeError(`migration ${m.label} was changed after it was applied (checksum differs)`);
         }
         continue;
       }
@@ -65,7 +67,7 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
-        throw new KrtradeError(`migration ${m.version}_${m.name} failed: ${(e as Error).message}`, { cause: e });
+        throw new KrtradeError(`migration ${m.label} failed: ${(e as Error).message}`, { cause: e });
       }
       applied.push(m);
     }

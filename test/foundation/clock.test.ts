@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { AcceleratedClock, CLOCK_ENV, clockFromEnv, clockFromSpec, RealClock } from '../../src/time/clock.js';
+
+describe('clock', () => {
+  it('runs accelerated time at the given speed', async () => {
+    const start = Date.parse('2026-11-24T00:00:00Z');
+    const clock = new AcceleratedClock(start, 600);
+    const t0 = clock.now();
+    await clock.sleep(6_000); // 6 s simulated = 10 ms real
+    const elapsed = clock.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(6_000);
+    expect(elapsed).toBeLessThan(60_000);
+  });
+
+  it('gives another process the same time through its spec', () => {
+    const clock = new AcceleratedClock(Date.parse('2026-11-24T00:00:00Z'), 60, Date.now() - 1000);
+    const child = clockFromEnv({ [CLOCK_ENV]: JSON.stringify(clock.spec()) });
+    expect(Math.abs(child.now() - clock.now())).toBeLessThan(200);
+    expect(child.speed).toBe(60);
+  });
+
+  it('rejects a malformed clock spec with a reason', () => {
+    expect(() => clockFromEnv({ [CLOCK_ENV]: '{' })).toThrow(/not valid JSON/);
+    expect(() => clockFromEnv({ [CLOCK_ENV]: JSON.stringify({ kind: 'accelerated', speed: -1 }) })).toThrow(/not a valid clock spec/);
+  });
+
+  it('aborts a sleep', async () => {
+    const ac = new AbortController();
+    const p = new RealClock().sleep(10_000, ac.signal);
+    ac.abort(new Error('stop'));
+    await expect(p).rejects.toThrow('stop');
+    expect(clockFromSpec({ kind: 'real' })).toBeInstanceOf(RealClock);
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'krtrade-config-'));
+const file = (name: string, content: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+describe('config', () => {
+  it('has working defaults with no file and no environment (simulator mode)', () => {
+    const { config, file: f } = loadConfig({ env: {}, configPath: undefined });
+    expect(f).toBeUndefined();
+    expect(config.kis.accounts).toEqual([]);
+    expect(config.database.url).toMatch(/^postgres:\/\/.*127\.0\.0\.1:5432/);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.kis.rateLimit.realPerSecond).toBe(20);
+    expect(config.pipeline.scheduleBufferMs).toBe(2000);
+  });
+
+  it('layers defaults < file < environment', () => {
+    const p = file('layer.json', JSON.stringify({ redis: { prefix: 'fromfile' }, log: { level: 'debug' }, sim: { seed: 3 } }));
+    const { config } = loadConfig({ configPath: p, env: { KRTRADE_LOG_LEVEL: 'warn', KRTRADE_SIM__SPEED: '60' } });
+    expect(config.redis.prefix).toBe('fromfile');
+    expect(config.log.level).toBe('warn');
+    expect(config.sim.seed).toBe(3);
+    expect(config.sim.speed).toBe(60);
+  });
+
+  it('takes KIS keys from the environment', () => {
+    const { config } = loadConfig({ env: { KIS_APP_KEY: 'PSabcdefghijklmnop', KIS_APP_SECRET: 'secret-value-123456', KIS_ENV: 'paper', KIS_ACCOUNT: '5012345601' } });
+    expect(config.kis.accounts).toHaveLength(1);
+    expect(config.kis.accounts[0]).toMatchObject({ name: 'default', env: 'paper', appKey: 'PSabcdefghijklmnop', account: '5012345601' });
+  });
+
+  it('reports every bad field with its path in one error', () => {
+    const p = file('bad.json', JSON.stringify({ sim: { port: 70000, speed: -2 }, log: { level: 'loud' }, kis: { accounts: [{ name: 'x' }] } }));
+    let err: unknown;
+    try {
+      loadConfig({ configPath: p, env: {} });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as ConfigError).message;
+    for (const path of ['sim.port', 'sim.speed', 'log.level', 'kis.accounts.0.appKey', 'kis.accounts.0.appSecret']) expect(msg).toContain(path);
+    expect((err as ConfigError).issues.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('names the file when it is not JSON or missing', () => {
+    const p = file('broken.json', '{ "sim": ');
+    expect(() => loadConfig({ configPath: p, env: {} })).toThrow(/broken\.json.*not valid JSON/s);
+    expect(() => loadConfig({ configPath: join(dir, 'nope.json'), env: {} })).toThrow(/nope\.json.*ENOENT/s);
+  });
+});
