@@ -8,7 +8,10 @@ export interface Session {
   product: SessionProduct;
   /** The trading date the session belongs to (a night session belongs to the next trading day). */
   tradingDate: KstDate;
-  /** Continuous trading start and end (KST wall-clock); candles run from open to close. */
+  /**
+   * Continuous trading start, and the official close = END of the closing call auction (stocks 15:30,
+   * derivatives 15:45, night 06:00), KST wall-clock. Candle minutes: see `src/market/calendar/api.ts`.
+   */
   open: KstTime;
   close: KstTime;
   /** Opening / closing call-auction windows, when the product has them. */
