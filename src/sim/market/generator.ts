@@ -1,0 +1,161 @@
+/**
+ * Turns a fair-price function into a day's trades for one instrument: a single opening call print at
+ * the open, random continuous trades at 1-second resolution with U-shaped intensity and random bursts,
+ * and a single closing call print at the close (its own candle). Liquid instruments get at least one
+ * trade in every continuous minute, so their candle set is complete.
+ */
+import type { KstDate, KstTime } from '../../time/kst.js';
+import type { Rng } from './rng.js';
+import type { TradeWindow } from './sessions.js';
+import { TapeBuilder, type TradeTape } from './tape.js';
+
+export interface PriceGrid {
+  tick(price: number): number;
+  upper: number;
+  lower: number;
+  /** Lowest price the instrument can print (options: one tick). */
+  floor: number;
+}
+
+export interface GenerateSpec {
+  code: string;
+  tradingDate: KstDate;
+  prevClose: number;
+  windows: TradeWindow[];
+  fair: (t: KstTime) => number;
+  grid: PriceGrid;
+  /** Mean trades/second in the quiet middle of a day session. */
+  rate: number;
+  /** Every continuous minute gets a trade, and auctions always print. */
+  liquid: boolean;
+  /** Options trade at the rounded fair value; others at the bid or ask around it. */
+  atFair: boolean;
+  /** Median size of a continuous trade (shares or contracts) at price p. */
+  size: (p: number) => number;
+  /** KRW per price point per unit (1 for stocks, the multiplier for derivatives). */
+  valuePerPoint: number;
+}
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export function snapToTick(grid: PriceGrid, p: number, mode: 'floor' | 'ceil' | 'round'): number {
+  const t = grid.tick(Math.max(p, grid.floor));
+  const n = p / t;
+  const k = mode === 'floor' ? Math.floor(n + 1e-9) : mode === 'ceil' ? Math.ceil(n - 1e-9) : Math.round(n);
+  const v = round6(k * t);
+  return Math.min(grid.upper, Math.max(grid.lower, grid.floor, v));
+}
+
+/** Relative intensity over a session, u ∈ [0, 1): bursts at the open and into the close. */
+function uShape(u: number, night: boolean): number {
+  const s = 1 + 5 * Math.exp(-u / 0.03) + 3 * Math.exp(-(1 - u) / 0.04);
+  return night ? 0.3 * s : s;
+}
+
+const shapeTables = new Map<string, Float32Array>();
+
+/** `uShape` per second of a session of `seconds` length (few distinct lengths, so cached for all instruments). */
+function shapeTable(seconds: number, night: boolean): Float32Array {
+  const key = `${seconds}|${night}`;
+  let t = shapeTables.get(key);
+  if (!t) {
+    t = new Float32Array(seconds);
+    for (let i = 0; i < seconds; i++) t[i] = uShape(i / seconds, night);
+    if (shapeTables.size > 64) shapeTables.clear();
+    shapeTables.set(key, t);
+  }
+  return t;
+}
+
+function poisson(rng: Rng, lambda: number): number {
+  const l = Math.exp(-lambda);
+  let k = 0;
+  let p = rng.next();
+  while (p > l && k < 50) {
+    k++;
+    p *= rng.next();
+  }
+  return k;
+}
+
+export function generateTape(spec: GenerateSpec, rng: Rng): TradeTape {
+  const out = new TapeBuilder(spec.liquid ? 16_384 : 256);
+  const { grid } = spec;
+  const trade = (t: number, side: 1 | 5, qty: number, auction: boolean): void => {
+    const f = spec.fair(t as KstTime);
+    const mode = auction || spec.atFair ? 'round' : side === 1 ? 'ceil' : 'floor';
+    out.push(t, snapToTick(grid, f, mode), Math.max(1, Math.round(qty)), side);
+  };
+  const side = (): 1 | 5 => (rng.next() < 0.5 ? 1 : 5);
+  const continuousTrade = (t: number): void =>
+    trade(t, side(), rng.logNormal(spec.size(spec.fair(t as KstTime)), 0.9), false);
+
+  /** Per-second Poisson counts; a minute left empty gets one trade at a random second. */
+  const continuousLiquid = (
+    open: number,
+    seconds: number,
+    opened: boolean,
+    lambdaAt: (s: number) => number,
+  ): void => {
+    for (let m = 0; m < seconds; m += 60) {
+      const end = Math.min(seconds, m + 60);
+      // The opening print owns second 0 and already fills the first minute.
+      const lo = m === 0 && opened ? 1 : 0;
+      let count = lo;
+      for (let s = m + lo; s < end; s++) {
+        const n = poisson(rng, lambdaAt(s));
+        for (let k = 0; k < n; k++) continuousTrade(open + s * 1000);
+        count += n;
+      }
+      if (count === 0 && end > m) continuousTrade(open + (m + rng.int(end - m)) * 1000);
+    }
+  };
+
+  /** Sparse streams: arrivals by thinning a Poisson process at the peak rate (cheap when rates are tiny). */
+  const continuousSparse = (
+    open: number,
+    seconds: number,
+    opened: boolean,
+    lambdaAt: (s: number) => number,
+    peak: number,
+  ): void => {
+    for (let x = rng.exponential(peak); x < seconds; x += rng.exponential(peak)) {
+      const s = Math.floor(x);
+      if ((s === 0 && opened) || rng.next() * peak >= lambdaAt(s)) continue;
+      continuousTrade(open + s * 1000);
+    }
+  };
+  for (const w of spec.windows) {
+    const printsAuction = spec.liquid || rng.next() < spec.rate * 40;
+    if (printsAuction) trade(w.open, side(), rng.logNormal(spec.size(spec.fair(w.open)) * 30, 0.5), true);
+    const seconds = (w.continuousEnd - w.open) / 1000;
+    // A few bursts of activity (news, sweeps) per session.
+    const bursts: [number, number][] = [];
+    for (let b = 0, nb = 2 + rng.int(4); b < nb; b++) {
+      const at = rng.int(seconds);
+      bursts.push([at, at + 30 + rng.int(150)]);
+    }
+    const shape = shapeTable(seconds, w.night);
+    const lambdaAt = (s: number): number => {
+      let lambda = spec.rate * shape[s]!;
+      for (const [a, b] of bursts) if (s >= a && s < b) lambda *= 2.5;
+      return lambda;
+    };
+    // Peak rate for thinning: the shape's maximum times every burst overlapping.
+    const overlap = Math.max(0, ...bursts.map(([a]) => bursts.filter(([x, y]) => a >= x && a < y).length));
+    const peak = spec.rate * (w.night ? 0.3 : 1) * 6.01 * 2.5 ** overlap;
+    if (spec.liquid) continuousLiquid(w.open, seconds, printsAuction, lambdaAt);
+    else continuousSparse(w.open, seconds, printsAuction, lambdaAt, peak);
+    if (printsAuction) trade(w.close, side(), rng.logNormal(spec.size(spec.fair(w.close)) * 60, 0.5), true);
+  }
+  return out.build(
+    {
+      code: spec.code,
+      tradingDate: spec.tradingDate,
+      prevClose: spec.prevClose,
+      upperLimit: grid.upper,
+      lowerLimit: grid.lower,
+    },
+    spec.valuePerPoint,
+  );
+}

@@ -1,0 +1,257 @@
+/** `SimMarket` over `MarketCore`: snapshots, order books, the option board and index levels. */
+import type { Instrument, OptionSeries } from '../../market/types.js';
+import { expiryClose, yearFraction } from '../../options/index.js';
+import type { KstDate, KstTime } from '../../time/kst.js';
+import { dateOf } from '../../time/kst.js';
+import { pathX, type IndexName } from './factor-path.js';
+import { snapToTick, type PriceGrid } from './generator.js';
+import { MarketCore, type SimMarketOptions } from './market.js';
+import { brokerGreeks, cd91, dailyAtmVol, modelVol } from './pricing.js';
+import {
+  futureFair,
+  futureGrid,
+  indexLevelFromX,
+  indexOf,
+  optionFair,
+  optionGrid,
+  stockGrid,
+} from './prices.js';
+import { Rng } from './rng.js';
+import { tradeWindows } from './sessions.js';
+import type {
+  SimBookLevel,
+  SimMarket,
+  SimOptionBoard,
+  SimOptionRow,
+  SimQuote,
+  SimSnapshot,
+  SimTrade,
+  SimBar,
+} from './types.js';
+
+export class SimMarketModel implements SimMarket {
+  readonly core: MarketCore;
+
+  constructor(opts: SimMarketOptions) {
+    this.core = new MarketCore(opts);
+  }
+
+  get seed(): number {
+    return this.core.seed;
+  }
+
+  instruments(date: KstDate): Instrument[] {
+    return this.core.registry.instruments(date);
+  }
+
+  instrument(code: string): Instrument | undefined {
+    return this.core.registry.instrument(code);
+  }
+
+  trades(code: string, from: KstTime, to: KstTime): SimTrade[] {
+    return this.core.trades(code, from, to);
+  }
+
+  minuteBars(code: string, from: KstTime, to: KstTime): SimBar[] {
+    return this.core.minuteBars(code, from, to);
+  }
+
+  private grid(instrument: Instrument, base: number): PriceGrid {
+    if (instrument.kind === 'stock') return stockGrid(instrument, base);
+    if (instrument.kind === 'future') return futureGrid(instrument, base);
+    return optionGrid(instrument, Infinity);
+  }
+
+  /** Fair value at `at`, clamped into the date's trading windows (outside them: the last trade). */
+  private fairAt(instrument: Instrument, d: KstDate, at: KstTime, last: number): number {
+    const windows = tradeWindows(this.core.cal, instrument, d);
+    const live = windows.find((w) => at >= w.open && at <= w.close);
+    const paths = live && this.core.path(d);
+    if (!live || !paths) return last;
+    const t = (at - (at % 1000)) as KstTime;
+    if (instrument.kind === 'stock') return last;
+    const name = indexOf(instrument);
+    const ctx = { series: this.core.series, tradingDate: d, path: paths[name] };
+    return instrument.kind === 'future'
+      ? futureFair(ctx, name, instrument.expiry!, t)
+      : optionFair(ctx, instrument, t).price;
+  }
+
+  snapshot(code: string, at: KstTime): SimSnapshot {
+    const instrument = this.core.resolve(code);
+    const { tape, d, stats } = this.core.stats(instrument, at);
+    const snap: SimSnapshot = {
+      code,
+      time: at,
+      tradingDate: d,
+      last: stats.last,
+      open: stats.open,
+      high: stats.high,
+      low: stats.low,
+      prevClose: tape.prevClose,
+      basePrice: tape.prevClose,
+      upperLimit: tape.upperLimit,
+      lowerLimit: tape.lowerLimit,
+      cumVolume: stats.cumVolume,
+      cumValue: stats.cumValue,
+    };
+    if (instrument.kind !== 'stock') {
+      snap.openInterest = this.openInterest(instrument, d, stats.cumVolume);
+      const fair = this.fairAt(instrument, d, at, stats.last);
+      snap.theoretical = Math.round(fair * 100) / 100;
+    }
+    return snap;
+  }
+
+  /** Open interest: a smooth level by maturity and moneyness, moved by a share of the day's volume. */
+  private openInterest(instrument: Instrument, d: KstDate, cumVolume: number): number {
+    const days = Math.max(0, (Date.parse(instrument.expiry!) - Date.parse(d)) / 86_400_000);
+    const rng = Rng.of(this.seed, 'oi', instrument.code, d);
+    let level: number;
+    if (instrument.kind === 'future')
+      level = (instrument.family === 'kospi200' ? 280_000 : 60_000) * Math.exp(-days / 150);
+    else {
+      const spot = this.core.indexClose('KOSPI200', d);
+      level = 40_000 * Math.exp(-Math.abs(Math.log(instrument.strike! / spot)) / 0.04) * Math.exp(-days / 90);
+    }
+    return Math.max(0, Math.round(level * (0.95 + 0.1 * rng.next()) + cumVolume * 0.2 * (rng.next() - 0.4)));
+  }
+
+  quote(code: string, at: KstTime): SimQuote {
+    const instrument = this.core.resolve(code);
+    const { d, stats } = this.core.stats(instrument, at);
+    const grid = this.grid(instrument, stats.last);
+    const fair = this.fairAt(instrument, d, at, stats.last);
+    const bid1 = snapToTick(grid, fair, 'floor');
+    const levels = instrument.kind === 'stock' ? 10 : 5;
+    const rng = Rng.of(this.seed, 'book', code, Math.floor(at / 1000));
+    const size = instrument.kind === 'stock' ? Math.max(1, Math.round(20_000_000 / Math.max(fair, 1))) : 30;
+    const asks: SimBookLevel[] = [];
+    const bids: SimBookLevel[] = [];
+    let a = bid1;
+    let b = bid1;
+    for (let i = 0; i < levels; i++) {
+      a = Math.round((a + grid.tick(a)) * 1e6) / 1e6;
+      asks.push({ price: a, qty: Math.max(1, Math.round(rng.logNormal(size, 0.8))), count: 1 + rng.int(20) });
+      if (i > 0) b = Math.round((b - grid.tick(b - grid.tick(b) / 2)) * 1e6) / 1e6;
+      bids.push(
+        b >= grid.floor
+          ? { price: b, qty: Math.max(1, Math.round(rng.logNormal(size, 0.8))), count: 1 + rng.int(20) }
+          : { price: 0, qty: 0, count: 0 },
+      );
+    }
+    return { code, time: at, asks, bids };
+  }
+
+  optionExpiries(underlying: string, series: OptionSeries, date: KstDate): KstDate[] {
+    return underlying === 'KOSPI200' ? this.core.registry.expiries(series, date) : [];
+  }
+
+  indexLevel(underlying: string, at: KstTime): number {
+    if (underlying !== 'KOSPI200' && underlying !== 'KOSDAQ150')
+      throw new RangeError(`unknown index ${JSON.stringify(underlying)}: KOSPI200 or KOSDAQ150`);
+    const name = underlying as IndexName;
+    const cal = this.core.cal;
+    const d = dateOf(at);
+    const stocks = cal.covers(d) ? cal.session('stocks', d) : undefined;
+    if (stocks && at >= stocks.open) {
+      if (at >= stocks.close) return this.core.indexClose(name, d);
+      const p = this.core.path(d);
+      if (p) return indexLevelFromX(name, pathX(p[name], at));
+    }
+    const prev = this.core.tradingDateAt(
+      { code: '', kind: 'stock', family: 'stock', name: '', multiplier: 1 },
+      at,
+    );
+    return this.core.indexClose(name, prev === d ? this.previous(d) : prev);
+  }
+
+  private previous(d: KstDate): KstDate {
+    return this.core.cal.previousTradingDay(d);
+  }
+
+  /** The smile the model prices with (Black-76 vol, annual decimal) — for tests and the IV charts' reference. */
+  modelVol(expiry: KstDate, strike: number, at: KstTime): number {
+    const d = this.core.tradingDateAt(
+      { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1 },
+      at,
+    );
+    const path = this.core.path(d)!.KOSPI200;
+    const f = this.forward(expiry, at);
+    return modelVol(
+      { atmVol: dailyAtmVol(this.core.series, d), move: pathX(path, at) - path.prevX },
+      f,
+      strike,
+      yearFraction(at, expiryClose(expiry)),
+    );
+  }
+
+  /** The CD91-like rate the model discounts with on the trading date of `at`. */
+  rate(at: KstTime): number {
+    const d = this.core.tradingDateAt(
+      { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1 },
+      at,
+    );
+    return cd91(this.core.series, d);
+  }
+
+  /** Same-expiry forward the model prices KOSPI200 options with. */
+  forward(expiry: KstDate, at: KstTime): number {
+    const d = this.core.tradingDateAt(
+      { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1 },
+      at,
+    );
+    const path = this.core.path(d)!.KOSPI200;
+    return futureFair({ series: this.core.series, tradingDate: d, path }, 'KOSPI200', expiry, at);
+  }
+
+  optionBoard(underlying: string, series: OptionSeries, expiry: KstDate, at: KstTime): SimOptionBoard {
+    if (underlying !== 'KOSPI200')
+      throw new RangeError(`the simulator lists options on KOSPI200 only, not ${JSON.stringify(underlying)}`);
+    const probe: Instrument = { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1, expiry };
+    const d = this.core.tradingDateAt(probe, at);
+    const spot = this.indexLevel('KOSPI200', at);
+    const path = this.core.path(d)?.KOSPI200;
+    const forward = path ? this.forward(expiry, at) : spot;
+    const strikes = this.core.registry.strikes(series, expiry, d);
+    const options = this.core.registry.options(series, expiry, d);
+    const byStrike = new Map(options.map((o) => [`${o.kind}|${o.strike}`, o]));
+    const tau = Math.max(yearFraction(at, expiryClose(expiry)), 0);
+    const atmStrike = strikes.reduce(
+      (best, k) => (Math.abs(k - spot) < Math.abs(best - spot) ? k : best),
+      strikes[0] ?? 0,
+    );
+    const rows = (right: 'call' | 'put'): SimOptionRow[] =>
+      [...strikes].reverse().map((k) => {
+        const instrument = byStrike.get(`${right}|${k}`)!;
+        const snapshot = this.snapshot(instrument.code, at);
+        const book = this.quote(instrument.code, at);
+        const bid = book.bids[0]!.price;
+        const ask = book.asks[0]!.price;
+        const mid = bid > 0 ? (bid + ask) / 2 : ask / 2;
+        const rate = path
+          ? optionFair({ series: this.core.series, tradingDate: d, path }, instrument, at).rate
+          : 0.03;
+        const hvol = path ? this.modelVol(expiry, forward, at) : 0.17;
+        const g = brokerGreeks(mid, spot, k, tau, rate, right, hvol);
+        const intrinsic = Math.max(0, right === 'call' ? spot - k : k - spot);
+        const atm = k === atmStrike ? 'ATM' : (right === 'call' ? k < spot : k > spot) ? 'ITM' : 'OTM';
+        snapshot.theoretical = Math.round(g.theoretical * 100) / 100;
+        return {
+          instrument,
+          snapshot,
+          bid,
+          ask,
+          greeks: { iv: g.iv, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega, rho: g.rho },
+          intrinsic: Math.round(intrinsic * 100) / 100,
+          timeValue: Math.round((snapshot.last - intrinsic) * 100) / 100,
+          atm,
+        };
+      });
+    return { underlying, series, expiry, calls: rows('call'), puts: rows('put'), spot, forward };
+  }
+}
+
+export function createSimMarket(opts: SimMarketOptions): SimMarketModel {
+  return new SimMarketModel(opts);
+}
