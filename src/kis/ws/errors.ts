@@ -1,0 +1,85 @@
+/**
+ * Typed errors of the realtime client. Each says what happened and what the client (or the operator)
+ * does next; none carries an approval key, app key or decryption key.
+ */
+import { KrtradeError } from '../../errors.js';
+
+export abstract class WsError extends KrtradeError {
+  /** KIS `msg_cd` when the server sent one. */
+  readonly code: string | undefined;
+  constructor(message: string, code?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** More registrations than one KIS session allows (41 across all TRs). Shard across app keys instead. */
+export class WsSubscriptionLimitError extends WsError {
+  constructor(
+    readonly limit: number,
+    readonly trId: string,
+    readonly trKey: string,
+    source: 'client' | 'server',
+  ) {
+    super(
+      source === 'client'
+        ? `cannot subscribe ${trId}/${trKey}: a KIS session allows at most ${limit} registrations; unsubscribe something or shard across app keys (createShardedStream)`
+        : `KIS refused ${trId}/${trKey} with OPSP0008 MAX SUBSCRIBE OVER; the session is full`,
+      source === 'server' ? 'OPSP0008' : undefined,
+    );
+  }
+}
+
+/** The server refused one registration (unknown tr_id/tr_key, wrong HTS ID, …). Not retried on reconnect. */
+export class WsSubscriptionError extends WsError {
+  constructor(
+    readonly trId: string,
+    readonly trKey: string,
+    code: string,
+    serverMessage: string,
+  ) {
+    super(`KIS refused subscription ${trId}/${trKey}: ${code} ${serverMessage}; check the code / HTS ID`, code);
+  }
+}
+
+/** The approval key was rejected (OPSP0011) or could not be obtained; a fresh one is fetched before the next attempt. */
+export class WsApprovalError extends WsError {
+  constructor(detail: string, code?: string, options?: { cause?: unknown }) {
+    super(`WebSocket approval failed: ${detail}; a new approval key will be requested before reconnecting`, code, options);
+  }
+}
+
+/** Another session holds this app key (OPSP8996 from KIS, or our own Redis lease). Reconnects after a long back-off. */
+export class WsKeyInUseError extends WsError {
+  constructor(
+    readonly source: 'server' | 'lease',
+    readonly retryInMs: number,
+  ) {
+    super(
+      source === 'server'
+        ? `KIS says the app key is already in use (OPSP8996): another process or a stale session holds it; retrying in ${Math.round(retryInMs / 1000)} s`
+        : `another krtrade process holds the WebSocket lease for this app key; retrying in ${Math.round(retryInMs / 1000)} s`,
+      source === 'server' ? 'OPSP8996' : undefined,
+    );
+  }
+}
+
+/** A frame that could not be used. The stream continues; `raw` is truncated so logs stay small. */
+export class WsFrameError extends WsError {
+  constructor(
+    readonly reason: string,
+    readonly raw: string,
+  ) {
+    super(`bad KIS WebSocket frame: ${reason} (frame: ${raw})`);
+  }
+}
+
+/** Any other connection-level problem (socket error, server error frame); the client reconnects. */
+export class WsConnectionError extends WsError {
+  constructor(detail: string, code?: string, options?: { cause?: unknown }) {
+    super(`WebSocket connection problem: ${detail}; reconnecting with back-off`, code, options);
+  }
+}
+
+export const truncateRaw = (raw: string, max = 200): string =>
+  raw.length <= max ? raw : `${raw.slice(0, max)}…(${raw.length} chars)`;

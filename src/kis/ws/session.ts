@@ -1,0 +1,236 @@
+/**
+ * One socket's lifetime: open, (re)register the wanted subscriptions, dispatch frames, echo PINGPONG,
+ * watch for silence, and report how it ended. The client runs one session after another.
+ */
+import WebSocket from 'ws';
+import type { Logger } from '../../log.js';
+import type { KstTime } from '../../time/kst.js';
+import { decodeRecords } from './decode.js';
+import type { FrameDater } from './dating.js';
+import { WsApprovalError, WsConnectionError, type WsError, WsFrameError, WsKeyInUseError, WsSubscriptionError, WsSubscriptionLimitError, truncateRaw } from './errors.js';
+import { parseFrame, type RefusalFrame } from './frame.js';
+import { subscriptionMessage } from './messages.js';
+import type { WsRecord } from './records.js';
+import type { SubscriptionTable } from './subscriptions.js';
+
+export type SessionEndKind = 'dropped' | 'silence' | 'failed' | 'closed' | 'key-in-use' | 'lease-busy' | 'approval';
+export interface SessionEnd {
+  kind: SessionEndKind;
+  /** How long the socket was open (0 if it never opened). */
+  openedMs: number;
+}
+
+export interface SessionHooks {
+  open(): void;
+  record(r: WsRecord): void;
+  error(e: WsError): void;
+  /** Every wanted subscription has been answered on this connection. */
+  settled(): void;
+  /** The open socket went away; `from` is the time of its last frame. */
+  dropped(from: KstTime, reason: string): void;
+  invalidateApproval(): void;
+}
+
+export interface SessionOptions {
+  url: string;
+  approvalKey: string;
+  custtype: 'P' | 'B';
+  table: SubscriptionTable;
+  dater: FrameDater;
+  silenceTimeoutMs: number;
+  connectTimeoutMs: number;
+  subscribeIntervalMs: number;
+  keyInUseMs: number;
+  nowKst: () => KstTime;
+  logger: Logger | undefined;
+  hooks: SessionHooks;
+  counters: { frames: number };
+}
+
+export class WsSession {
+  private ws: WebSocket | undefined;
+  private endKind: SessionEndKind | undefined;
+  private openedAt = 0;
+  private lastFrameReal = 0;
+  private lastFrameKst: KstTime | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private flushing = false;
+  private done: Promise<SessionEnd> | undefined;
+  private readonly drift = new Set<string>();
+
+  constructor(private readonly o: SessionOptions) {}
+
+  private get open(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN && this.endKind === undefined;
+  }
+
+  run(): Promise<SessionEnd> {
+    this.done ??= new Promise<SessionEnd>((resolve) => {
+      // skipUTF8Validation: KIS sometimes sends invalid UTF-8; a strict client closes with 1007 and the
+      // server then keeps the app key's slot blocked (reference §6.8). We decode leniently instead.
+      const ws = new WebSocket(this.o.url, { skipUTF8Validation: true, handshakeTimeout: this.o.connectTimeoutMs, perMessageDeflate: false });
+      this.ws = ws;
+      ws.on('open', () => this.onOpen());
+      ws.on('message', (data: WebSocket.RawData) => this.onMessage(data));
+      ws.on('error', (e: Error) => {
+        if (this.endKind !== 'closed') this.o.hooks.error(new WsConnectionError(e.message, undefined, { cause: e }));
+      });
+      ws.on('close', (code: number) => {
+        clearInterval(this.watchdog);
+        const openedMs = this.openedAt ? Date.now() - this.openedAt : 0;
+        const kind = this.endKind ?? (this.openedAt ? 'dropped' : 'failed');
+        this.endKind = kind;
+        if (this.openedAt && kind !== 'closed') this.o.hooks.dropped(this.lastFrameKst ?? this.o.nowKst(), `${kind} (close code ${code})`);
+        resolve({ kind, openedMs });
+      });
+    });
+    return this.done;
+  }
+
+  /** Sends the queued registrations, paced. Safe to call any time. */
+  flush(): void {
+    if (this.flushing || !this.open) return;
+    this.flushing = true;
+    void this.flushLoop().finally(() => {
+      this.flushing = false;
+      if (this.open && this.o.table.settled()) this.o.hooks.settled();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    for (let q = this.o.table.queued(); q.length > 0 && this.open; q = this.o.table.queued()) {
+      for (const s of q) {
+        if (!this.open) return;
+        if (!this.o.table.has(s.trId, s.trKey)) continue;
+        this.send(subscriptionMessage({ approvalKey: this.o.approvalKey, custtype: this.o.custtype, type: 'register', ...s }));
+        this.o.table.markSent(s.trId, s.trKey);
+        if (this.o.subscribeIntervalMs > 0) await new Promise((r) => setTimeout(r, this.o.subscribeIntervalMs));
+      }
+    }
+  }
+
+  unregister(trId: string, trKey: string): void {
+    if (this.open) this.send(subscriptionMessage({ approvalKey: this.o.approvalKey, custtype: this.o.custtype, type: 'unregister', trId, trKey }));
+  }
+
+  /** Ends the session at once with the given outcome. */
+  abandon(end: { kind: SessionEndKind }): void {
+    this.endKind ??= end.kind;
+    this.ws?.terminate();
+  }
+
+  /** Normal close (code 1000); terminates if the server does not answer within 2 s. */
+  async close(): Promise<void> {
+    this.endKind = 'closed';
+    const ws = this.ws;
+    if (!ws || !this.done) return;
+    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+    else ws.close(1000);
+    const t = setTimeout(() => ws.terminate(), 2000);
+    await this.done;
+    clearTimeout(t);
+  }
+
+  private send(text: string): void {
+    try {
+      this.ws?.send(text);
+    } catch (e) {
+      this.o.logger?.debug({ err: e }, 'send on a closing KIS WebSocket');
+    }
+  }
+
+  private onOpen(): void {
+    if (this.endKind) return;
+    this.openedAt = this.lastFrameReal = Date.now();
+    this.lastFrameKst = this.o.nowKst();
+    this.o.table.resetConnection();
+    this.o.hooks.open();
+    const every = Math.max(50, Math.min(5000, Math.floor(this.o.silenceTimeoutMs / 4)));
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastFrameReal <= this.o.silenceTimeoutMs || this.endKind) return;
+      this.o.hooks.error(new WsConnectionError(`no frame (data or PINGPONG) for ${this.o.silenceTimeoutMs} ms`));
+      this.abandon({ kind: 'silence' });
+    }, every);
+    this.flush();
+    if (this.o.table.size === 0) this.o.hooks.settled();
+  }
+
+  private onMessage(data: WebSocket.RawData): void {
+    if (this.endKind) return;
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    this.lastFrameReal = Date.now();
+    this.lastFrameKst = this.o.nowKst();
+    this.o.counters.frames++;
+    try {
+      this.handle(text);
+    } catch (e) {
+      this.o.hooks.error(new WsFrameError(`internal error while handling the frame: ${e instanceof Error ? e.message : String(e)}`, truncateRaw(text)));
+    }
+  }
+
+  private handle(text: string): void {
+    const { table, hooks } = this.o;
+    const f = parseFrame(text, (tr) => table.keyFor(tr));
+    switch (f.kind) {
+      case 'data': {
+        this.o.dater.begin();
+        const d = decodeRecords(f, this.o.dater);
+        if ('error' in d) return hooks.error(new WsFrameError(d.error, truncateRaw(text)));
+        if (d.missingFields > 0 && !this.drift.has(f.trId)) {
+          this.drift.add(f.trId);
+          hooks.error(new WsFrameError(`${f.trId} records have ${f.width} fields, ${d.missingFields} fewer than the layout: those read as null`, truncateRaw(text)));
+        } else if (d.extraFields > 0 && !this.drift.has(f.trId)) {
+          this.drift.add(f.trId);
+          this.o.logger?.info({ tr: f.trId, extra: d.extraFields }, 'KIS appended fields to this TR; ignoring them');
+        }
+        for (const e of d.errors) hooks.error(new WsFrameError(e, truncateRaw(text)));
+        for (const r of d.records) hooks.record(r);
+        return;
+      }
+      case 'pingpong':
+        // Text echo: the form most clients use; KIS drops sessions that never answer.
+        return this.send(text);
+      case 'ack':
+        table.ack(f.trId, f.trKey, f.aes);
+        if (table.settled()) hooks.settled();
+        return;
+      case 'unsubscribed':
+      case 'info':
+        return this.o.logger?.debug({ tr: f.trId, msgCd: f.msgCd }, 'KIS control message');
+      case 'refusal':
+        return this.refusal(f);
+      case 'bad':
+        return hooks.error(new WsFrameError(f.reason, f.raw));
+    }
+  }
+
+  private refusal(f: RefusalFrame): void {
+    const { table, hooks } = this.o;
+    // KIS echoes the approval key in some messages (OPSP0011): never pass it on.
+    const msg = f.msg.split(this.o.approvalKey).join('****');
+    switch (f.msgCd) {
+      case 'OPSP0002': // already subscribed: as good as an ACK
+        if (f.trId !== null) table.ack(f.trId, f.trKey ?? '', undefined);
+        break;
+      case 'OPSP0003': // unsubscribe of something not registered: nothing to do
+        return;
+      case 'OPSP0008': {
+        const s = table.refuse(f.trId, f.trKey, (x) => new WsSubscriptionLimitError(table.limit, x.trId, x.trKey, 'server'));
+        hooks.error(new WsSubscriptionLimitError(table.limit, s?.trId ?? f.trId ?? '?', s?.trKey ?? f.trKey ?? '?', 'server'));
+        break;
+      }
+      case 'OPSP0011':
+        hooks.invalidateApproval();
+        hooks.error(new WsApprovalError(`KIS rejected the approval key (${f.msgCd} ${msg})`, f.msgCd));
+        return this.abandon({ kind: 'approval' });
+      case 'OPSP8996':
+        hooks.error(new WsKeyInUseError('server', this.o.keyInUseMs));
+        return this.abandon({ kind: 'key-in-use' });
+      default: {
+        const s = table.refuse(f.trId, f.trKey, (x) => new WsSubscriptionError(x.trId, x.trKey, f.msgCd, msg));
+        hooks.error(s ? new WsSubscriptionError(s.trId, s.trKey, f.msgCd, msg) : new WsConnectionError(`KIS error frame ${f.msgCd} ${msg}`, f.msgCd));
+      }
+    }
+    if (table.settled()) hooks.settled();
+  }
+}
