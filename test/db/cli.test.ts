@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../helpers/db.js';
+import { runCli } from '../helpers/cli.js';
+import { writeCandles } from '../../src/db/writer.js';
+import { kstTime } from '../../src/time/kst.js';
+import { candles } from './fixtures.js';
+
+let db: TestDb;
+const dir = mkdtempSync(join(tmpdir(), 'krtrade-db-cli-'));
+const run = (args: string[]) => runCli(args, { env: { KRTRADE_DATABASE_URL: db.url }, cwd: dir });
+
+beforeAll(async () => {
+  db = await createTestDb();
+  // Two trading days of one symbol: 24th 09:00–09:29 and 25th 09:00–09:09.
+  await writeCandles(db.pool, 'futures_101', [
+    ...candles(30, 'A01612'),
+    ...candles(10, 'A01612', kstTime(2026, 11, 25, 9, 0)),
+  ]);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('krtrade db status / export', () => {
+  it('reports tables, row counts and the latest data time per instrument as JSON', async () => {
+    const r = await run(['db', 'status', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as {
+      migrations: number;
+      tables: { name: string; rows: number; parent: string | null }[];
+      latest: unknown[];
+    };
+    expect(s.migrations).toBeGreaterThanOrEqual(3);
+    expect(s.tables.find((t) => t.name === 'futures_101')).toMatchObject({ rows: 40, parent: 'candles_1m' });
+    expect(s.tables.find((t) => t.name === 'candles_1m')).toMatchObject({ rows: 40 });
+    expect(s.latest).toEqual([{ source: 'futures_101', symbol: 'A01612', lastTime: '2026-11-25T09:09:00' }]);
+  });
+
+  it('exports a time range as CSV to a file; a date-only --to includes that day', async () => {
+    const out = join(dir, 'f101.csv');
+    const r = await run([
+      'db',
+      'export',
+      '--table',
+      'futures_101',
+      '--from',
+      '2026-11-24T09:10',
+      '--to',
+      '2026-11-24',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('family,timestamp,symbol,trading_date,open,high,low,close,volume,open_interest');
+    expect(lines).toHaveLength(1 + 20);
+    expect(lines[1]).toMatch(/^futures_101,2026-11-24 09:10:00,A01612,2026-11-24,/);
+    expect(lines.at(-1)).toMatch(/^futures_101,2026-11-24 09:29:00,/);
+  });
+
+  it('streams to stdout without a range', async () => {
+    const r = await run(['db', 'export', '--table', 'candles_1m']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(41);
+  });
+
+  it('refuses bad table names, missing tables, bad dates and formats in one line', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--table', 'pg_authid'], /--table "pg_authid" is not a krtrade table/],
+      [['--table', 'futures_101;drop table x'], /is not a krtrade table/],
+      [['--table', 'futures_1zz'], /futures_1zz does not exist yet/],
+      [['--table', 'futures_101', '--from', '2026-02-30'], /--from: invalid time value "2026-02-30"/],
+      [
+        ['--table', 'futures_101', '--from', '2026-11-25', '--to', '2026-11-24T10:00'],
+        /--from 2026-11-25 00:00:00 is not before --to/,
+      ],
+      [['--table', 'futures_101', '--format', 'parquet'], /--format "parquet" is not supported/],
+    ];
+    await Promise.all(
+      cases.map(async ([args, msg], i) => {
+        const out = join(dir, `never-${i}.csv`);
+        const r = await run(['db', 'export', ...args, '--out', out]);
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stderr).toMatch(msg);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(existsSync(out)).toBe(false);
+      }),
+    );
+  });
+});
