@@ -1,0 +1,192 @@
+/**
+ * The KIS simulator: REST + WebSocket servers speaking KIS's protocol over the seeded market model.
+ * `startSimulator()` is what tests, the demo and `krtrade sim` use; `close()` stops everything (idempotent).
+ */
+import { createLogger, type Logger } from '../log.js';
+import { defaultCalendar, type TradingCalendar } from '../market/calendar/index.js';
+import { AcceleratedClock, type Clock } from '../time/clock.js';
+import { nowInstant, parseKst, toInstant } from '../time/kst.js';
+import { UserError } from '../errors.js';
+import {
+  ApprovalStore,
+  TokenStore,
+  completeAccount,
+  defaultAccount,
+  type SimAccount,
+  type SimAccountInput,
+  type SimMode,
+} from './credentials.js';
+import { FaultController, type FaultConfig } from './faults.js';
+import { createSimMarket } from './market/index.js';
+import type { SimMarket } from './market/types.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
+import type { ServerDeps } from './server/deps.js';
+import { createRestServer } from './server/http.js';
+import { NoticeEmitter, type FillSpec } from './server/notices.js';
+import { BOARD_HANDLERS } from './server/rest-boards.js';
+import { CALENDAR_HANDLERS } from './server/rest-calendar.js';
+import { FO_HANDLERS } from './server/rest-fo.js';
+import { STOCK_HANDLERS } from './server/rest-stock.js';
+import { StreamHub, type NightHourEncoding } from './server/ws-stream.js';
+import { SimWsServer } from './server/ws-server.js';
+
+export type { SimAccount, SimMode } from './credentials.js';
+export { FaultController, FaultSpecError, parseFaults, type FaultConfig } from './faults.js';
+export type { FillSpec } from './server/notices.js';
+
+export interface SimulatorOptions {
+  seed?: number;
+  clock?: Clock;
+  /** KST wall-clock start `YYYY-MM-DDTHH:MM` (default: now). Ignored when `clock` is given. */
+  start?: string;
+  speed?: number;
+  /** Environment of the default account (and of accounts that do not say). */
+  mode?: SimMode;
+  host?: string;
+  /** 0 = ephemeral. */
+  port?: number;
+  wsPort?: number;
+  faults?: string | FaultConfig;
+  accounts?: SimAccountInput[];
+  tokenLifetimeMs?: number;
+  sameTokenWindowMs?: number;
+  /** Overrides the per-app-key REST limit for every account (e.g. lifted for benchmarks). */
+  rateLimitPerSecond?: number;
+  /** Real ms between PINGPONG frames (KIS's period is unverified; ~100 s is reported). */
+  pingIntervalMs?: number;
+  /** Real ms between stream-loop ticks. */
+  streamIntervalMs?: number;
+  maxRecordsPerFrame?: number;
+  nightHourEncoding?: NightHourEncoding;
+  /** Real ms between synthetic fill notices (0 = only on demand). */
+  noticeEveryMs?: number;
+  calendar?: TradingCalendar;
+  logger?: Logger;
+}
+
+export interface SimulatorHandle {
+  restUrl: string;
+  wsUrl: string;
+  /** Credentials of the first account. */
+  appKey: string;
+  appSecret: string;
+  accounts: SimAccount[];
+  clock: Clock;
+  market: SimMarket;
+  faults: FaultController;
+  /** EGW00201 answers so far for an app key. */
+  rateLimitRejections(appKey: string): number;
+  /** Sends a synthetic execution notice to every session subscribed to a notice TR; returns frames sent. */
+  emitFill(spec?: FillSpec): number;
+  /** Runs one pass of the stream loop now (tests). */
+  pumpStream(): void;
+  /** Sends a PINGPONG to every session now (tests). */
+  ping(): void;
+  close(): Promise<void>;
+}
+
+function clockFrom(opts: SimulatorOptions): Clock {
+  if (opts.clock) return opts.clock;
+  const speed = opts.speed ?? 1;
+  if (!(speed > 0)) throw new UserError(`sim speed must be positive, got ${speed}`);
+  let simStart: number = nowInstant();
+  if (opts.start) {
+    try {
+      simStart = toInstant(parseKst(opts.start));
+    } catch (e) {
+      throw new UserError(`sim start: ${(e as Error).message}`);
+    }
+  }
+  return new AcceleratedClock(simStart, speed);
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const seed = opts.seed ?? 7;
+  const mode = opts.mode ?? 'real';
+  const clock = clockFrom(opts);
+  const calendar = opts.calendar ?? defaultCalendar();
+  const logger = opts.logger ?? createLogger({ level: 'silent', stream: process.stderr });
+  const accounts = opts.accounts?.length
+    ? opts.accounts.map((a, i) => completeAccount(a, mode, i))
+    : [defaultAccount(seed, mode)];
+  const faults = new FaultController(opts.faults ?? {}, seed);
+  const deps: ServerDeps = {
+    clock,
+    market: createSimMarket({ seed, calendar }),
+    calendar,
+    accounts: new Map(accounts.map((a) => [a.appKey, a])),
+    tokens: new TokenStore(clock, {
+      lifetimeMs: opts.tokenLifetimeMs ?? 86_400_000,
+      sameTokenWindowMs: opts.sameTokenWindowMs ?? 6 * 3_600_000,
+      issueIntervalMs: 60_000,
+    }),
+    approvals: new ApprovalStore(clock),
+    limiter: new SlidingWindowLimiter(),
+    limits: {
+      realPerSecond: opts.rateLimitPerSecond ?? 20,
+      paperPerSecond: opts.rateLimitPerSecond ?? 2,
+      optionBoardPerSecond: opts.rateLimitPerSecond !== undefined ? Math.max(1, opts.rateLimitPerSecond) : 1,
+    },
+    faults,
+    logger,
+  };
+  const host = opts.host ?? '127.0.0.1';
+  const rest = createRestServer(deps, {
+    ...STOCK_HANDLERS,
+    ...FO_HANDLERS,
+    ...BOARD_HANDLERS,
+    ...CALENDAR_HANDLERS,
+  });
+  const ws = new SimWsServer(deps, { pingIntervalMs: opts.pingIntervalMs ?? 100_000 });
+  const hub = new StreamHub(deps.market, clock, logger, {
+    intervalMs: opts.streamIntervalMs ?? 100,
+    maxRecordsPerFrame: opts.maxRecordsPerFrame ?? 30,
+    nightHourEncoding: opts.nightHourEncoding ?? 'wall',
+  });
+  ws.sink = hub;
+  const notices = new NoticeEmitter(() => ws.sessions, deps.market, clock, opts.noticeEveryMs ?? 60_000);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      faults.close();
+      notices.close();
+      hub.close();
+      await Promise.all([rest.close(), ws.close()]);
+    })());
+
+  try {
+    const restPort = await new Promise<number>((resolve, reject) => {
+      rest.server.once('error', reject);
+      rest.server.listen(opts.port ?? 0, host, () => {
+        const a = rest.server.address();
+        resolve(typeof a === 'object' && a ? a.port : 0);
+      });
+    });
+    const wsPort = await ws.listen(opts.wsPort ?? 0, host);
+    faults.attach({ dropAllConnections: () => ws.dropAll(), expireAllTokens: () => deps.tokens.expireAll() });
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    logger.info({ restPort, wsPort, seed, mode }, 'sim: listening');
+    return {
+      restUrl: `http://${urlHost}:${restPort}`,
+      wsUrl: `ws://${urlHost}:${wsPort}`,
+      appKey: accounts[0]!.appKey,
+      appSecret: accounts[0]!.appSecret,
+      accounts,
+      clock,
+      market: deps.market,
+      faults,
+      rateLimitRejections: (k) => deps.limiter.rejectionsOf(k),
+      emitFill: (spec) => notices.emitFill(spec),
+      pumpStream: () => hub.tick(),
+      ping: () => ws.pingAll(),
+      close,
+    };
+  } catch (e) {
+    await close();
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE')
+      throw new UserError(`sim: port already in use (${err.message}); pick another --port/--ws-port or 0`);
+    throw e;
+  }
+}
