@@ -5,6 +5,13 @@ import { createContext } from './context.js';
 import { KrtradeError, UserError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerMarketCommands } from './commands/market.js';
+import { registerPipelineCommands } from './commands/pipeline.js';
+import { registerStrategyCommands } from './commands/strategy.js';
+import { registerVerifyCommands } from './commands/verify.js';
+import { registerKisCommands } from './commands/kis.js';
+import { registerKisStreamCommand } from './commands/kis-stream.js';
+import { registerSimCommands } from './commands/sim.js';
 
 const program = new Command('krtrade')
   .description('Korean market-data pipeline and strategy engine on the KIS Open API')
@@ -15,6 +22,12 @@ const program = new Command('krtrade')
 const ctx = createContext(program);
 registerConfigCommands(program, ctx);
 registerDbCommands(program, ctx);
+registerMarketCommands(program, ctx);
+registerPipelineCommands(program, ctx);
+registerStrategyCommands(program, ctx);
+registerVerifyCommands(program, ctx);
+registerKisStreamCommand(registerKisCommands(program, ctx), ctx);
+registerSimCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 /** The one config schema. Every section has defaults, so an empty config runs against the simulator. */
 import { z } from 'zod';
+import { subscriptionsSchema } from '../pipeline/subscriptions.js';
 
 const url = z.string().min(1);
 
@@ -78,7 +79,8 @@ export const configSchema = z.object({
       /** The strategy runs for a minute batch at the latest this long after the minute closed. */
       strategyDeadlineMs: z.number().int().positive().default(20_000),
       optionMatrixStrikesPerSide: z.number().int().positive().default(10),
-      subscriptions: z.array(z.unknown()).default([]),
+      /** What to collect; see src/pipeline/subscriptions.ts (default: futures, options boards, two stocks). */
+      subscriptions: subscriptionsSchema,
     })
     .prefault({}),
   dashboard: z

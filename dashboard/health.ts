@@ -1,0 +1,50 @@
+/** `/health`: can we reach Redis, Postgres and KIS, and how fresh is each instrument's data. */
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Clock } from '../src/time/clock.js';
+import { formatKstIso, toKst } from '../src/time/kst.js';
+import { errorMessage } from '../src/errors.js';
+import type { PipelineStats } from '../src/pipeline/stats.js';
+
+export interface Probe {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<Probe> {
+  const t0 = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([fn(), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)))]);
+    return { ok: true, ms: Date.now() - t0 };
+  } catch (e) {
+    return { ok: false, ms: Date.now() - t0, error: errorMessage(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface HealthDeps {
+  redis: Redis;
+  pool?: pg.Pool;
+  /** KIS REST base URL (or the simulator's); any HTTP answer counts as reachable. */
+  kisUrl?: string;
+  stats: PipelineStats;
+  clock: Clock;
+  timeoutMs?: number;
+}
+
+export async function health(d: HealthDeps) {
+  const timeout = d.timeoutMs ?? 2_000;
+  const [redis, postgres, kis] = await Promise.all([
+    probe(() => d.redis.ping(), timeout),
+    d.pool ? probe(() => d.pool!.query('SELECT 1'), timeout) : Promise.resolve<Probe>({ ok: false, ms: 0, error: 'not configured' }),
+    d.kisUrl ? probe(() => fetch(d.kisUrl!, { method: 'HEAD', signal: AbortSignal.timeout(timeout) }), timeout) : Promise.resolve<Probe>({ ok: false, ms: 0, error: 'not configured' }),
+  ]);
+  const now = toKst(d.clock.now());
+  const last = redis.ok ? await d.stats.lastData().catch(() => new Map()) : new Map();
+  const instruments = [...last].map(([code, t]) => ({ instrument: code, lastMinute: formatKstIso(t), lagSeconds: Math.max(0, Math.round((now - (t + 60_000)) / 1000)) }));
+  const ok = redis.ok && postgres.ok;
+  return { status: ok ? (kis.ok ? 'ok' : 'degraded') : 'down', now: formatKstIso(now), redis, postgres, kis, instruments };
+}

@@ -1,0 +1,92 @@
+/**
+ * The dashboard: bull-board for every queue (behind basic auth, optionally read-only), `/health` and
+ * `/metrics`. `/health` and `/metrics` stay open for probes and Prometheus; they carry no secrets.
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Logger } from '../src/log.js';
+import { once } from '../src/pipeline/lifecycle.js';
+import { errorMessage } from '../src/errors.js';
+import { catalog, QUEUE_NAMES, jobsOfQueue } from '../jobs/catalog.js';
+import type { Queues } from '../jobs/queues.js';
+import { basicAuth, checkAuthSetup, type Credentials } from './auth.js';
+import { createMetrics } from './metrics.js';
+import { health, type HealthDeps } from './health.js';
+
+export interface DashboardOptions extends HealthDeps {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  readOnly: boolean;
+  insecureLocal: boolean;
+  queues: Queues;
+  log: Logger;
+}
+
+export interface Dashboard {
+  url: string;
+  /** Board URL including the path; credentials are never part of it. */
+  boardUrl: string;
+  auth: boolean;
+  close(): Promise<void>;
+}
+
+export const BOARD_PATH = '/queues';
+
+export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
+  const creds: Credentials | undefined = checkAuthSetup(o.host, { username: o.username, password: o.password }, o.insecureLocal);
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: QUEUE_NAMES.map(
+      (n) => new BullMQAdapter(o.queues[n], { readOnlyMode: o.readOnly, description: jobsOfQueue(n).map((j) => `${j}: ${catalog[j].description}`).join(' · ') }),
+    ),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'krtrade' } },
+  });
+  const registry = createMetrics({ stats: o.stats, queues: o.queues, clock: o.clock });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    const h = await health(o);
+    res.status(h.status === 'down' ? 503 : 200).json(h);
+  });
+  app.get('/metrics', async (_req, res) => {
+    try {
+      res.setHeader('Content-Type', registry.contentType);
+      res.send(await registry.metrics());
+    } catch (e) {
+      res.status(500).send(`metrics unavailable: ${errorMessage(e)}`);
+    }
+  });
+  if (creds) app.use(BOARD_PATH, basicAuth(creds));
+  app.use(BOARD_PATH, serverAdapter.getRouter() as express.Router);
+  app.get('/', (_req, res) => res.redirect(BOARD_PATH));
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(o.port, o.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    s.on('error', reject);
+  });
+  server.on('error', (e) => o.log.error({ err: errorMessage(e) }, 'dashboard server error'));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `http://${host}:${port}`;
+  return {
+    url,
+    boardUrl: `${url}${BOARD_PATH}`,
+    auth: !!creds,
+    close: once(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    ),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * How a handler's error becomes a BullMQ outcome:
+ * - bad payload, KIS "give up" errors, data that can never be valid → `UnrecoverableError` (no retries);
+ * - KIS rate limit / token-issue throttle → the queue's rate-limit path (the attempt is not counted);
+ * - anything else → a normal failed attempt, retried with the catalog's exponential backoff.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { isKisError } from '../src/kis/errors.js';
+import { errorMessage } from '../src/errors.js';
+import { PayloadError } from './catalog.js';
+
+/** Thrown by handlers for input that no retry can fix (e.g. a KIS bar with high < low). */
+export class BadDataError extends Error {
+  override readonly name = 'BadDataError';
+}
+
+export type ErrorOutcome =
+  | { kind: 'unrecoverable'; reason: string }
+  | { kind: 'rate-limit'; waitMs: number; code: string }
+  | { kind: 'retry'; reason: string };
+
+/** `waitMs` is in clock time; the pool converts it to real time for BullMQ. */
+export function classifyError(e: unknown): ErrorOutcome {
+  if (e instanceof UnrecoverableError) return { kind: 'unrecoverable', reason: e.message };
+  if (e instanceof PayloadError || e instanceof BadDataError) return { kind: 'unrecoverable', reason: e.message };
+  if (isKisError(e)) {
+    if (e.action === 'wait') return { kind: 'rate-limit', waitMs: e.retryAfterMs ?? 1_000, code: e.code ?? e.name };
+    if (e.action === 'give-up') return { kind: 'unrecoverable', reason: e.message };
+  }
+  return { kind: 'retry', reason: errorMessage(e) };
+}
+
+/** KIS error code for metrics, or the error's type name. */
+export function errorCode(e: unknown): string {
+  if (isKisError(e)) return e.code ?? e.name;
+  return e instanceof Error ? e.name : 'unknown';
+}

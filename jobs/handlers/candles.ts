@@ -1,0 +1,78 @@
+/** Minute candles: fetch (live or backfill page) → aggregate (normalise) → upsert (idempotent write + batch barrier). */
+import { type KstTime, toKst, floorMinute, formatKstIso } from '../../src/time/kst.js';
+import { jobIds } from '../../src/pipeline/ids.js';
+import type { CandlePayload } from '../payloads.js';
+import { BadDataError } from '../errors.js';
+import { completeInBatch } from '../barrier.js';
+import type { Handler, HandlerContext } from './types.js';
+import type { Payload } from '../catalog.js';
+
+const MINUTE = 60_000;
+
+/** Waits (on the pipeline clock) until the bar of minute `to - 1` has closed: the forming bar is never fetched as if complete. */
+async function untilClosed(to: KstTime, ctx: HandlerContext): Promise<KstTime> {
+  const { clock } = ctx.services;
+  const now = toKst(clock.now());
+  if (now < to) await clock.sleep(to - now, ctx.signal);
+  return toKst(clock.now());
+}
+
+async function fetchAndHandOn(p: Payload<'fetch-candles'> | Payload<'backfill-candles'>, ctx: HandlerContext, batch?: KstTime) {
+  const s = ctx.services;
+  // Live minutes wait for their bar to close; a backfill takes what has closed and never waits on the future.
+  const now = batch !== undefined ? await untilClosed(p.to, ctx) : toKst(s.clock.now());
+  // Only minutes that have closed by now: clamps a backfill that reaches into the present.
+  const to = Math.min(p.to, floorMinute(now)) as KstTime;
+  let bars: CandlePayload[] = [];
+  if (to > p.from) {
+    try {
+      bars = await s.market.minuteBars(p.account, { code: p.code, family: p.family }, p.from, to, ctx.signal);
+    } finally {
+      await s.stats.inc('kis_calls', ['minute-bars']);
+    }
+  }
+  const out = { code: p.code, family: p.family, account: p.account, from: p.from, to: p.to, bars, ...(batch !== undefined ? { batch } : {}) };
+  await s.queues.add('aggregate-candles', out, { jobId: jobIds.stage('agg', ctx.job.id!) });
+  return { bars: bars.length };
+}
+
+export const fetchCandles: Handler<'fetch-candles'> = (p, ctx) => fetchAndHandOn(p, ctx, p.batch);
+export const backfillCandles: Handler<'backfill-candles'> = (p, ctx) => fetchAndHandOn(p, ctx);
+
+/** Keeps one bar per minute inside [from, to), complete at `now`, with consistent OHLC; sorted oldest first. */
+export function normaliseBars(bars: readonly CandlePayload[], code: string, from: KstTime, to: KstTime, now: KstTime): CandlePayload[] {
+  const byMinute = new Map<number, CandlePayload>();
+  for (const b of bars) {
+    if (b.code !== code) throw new BadDataError(`bar for ${b.code} in a ${code} batch`);
+    if (b.time < from || b.time >= to) continue;
+    if (b.time + MINUTE > now) continue; // the forming bar
+    const lo = Math.min(b.open, b.close), hi = Math.max(b.open, b.close);
+    if (!(b.low <= lo && b.high >= hi && b.low > 0)) {
+      throw new BadDataError(`${code} ${formatKstIso(b.time)}: inconsistent OHLC o=${b.open} h=${b.high} l=${b.low} c=${b.close}`);
+    }
+    byMinute.set(b.time, b);
+  }
+  return [...byMinute.values()].sort((a, b) => a.time - b.time);
+}
+
+export const aggregateCandles: Handler<'aggregate-candles'> = async (p, ctx) => {
+  const candles = normaliseBars(p.bars, p.code, p.from, p.to, toKst(ctx.services.clock.now()));
+  const { bars: _bars, ...rest } = p;
+  await ctx.services.queues.add('upsert-candles', { ...rest, candles }, { jobId: jobIds.stage('up', stripStage(ctx.job.id!)) });
+  return { candles: candles.length, dropped: p.bars.length - candles.length };
+};
+
+/** `agg-candles:X:Y` → `candles:X:Y`, so every stage id derives from the fetch id. */
+function stripStage(id: string): string {
+  return id.replace(/^agg-/, '');
+}
+
+export const upsertCandles: Handler<'upsert-candles'> = async (p, ctx) => {
+  const s = ctx.services;
+  const written = await s.storage.writeCandles(p.family, p.candles);
+  await s.stats.inc('rows_written', [`candles-${p.family}`], written);
+  const newest = p.candles.at(-1);
+  if (newest) await s.stats.markData(p.code, newest.time);
+  const released = p.batch !== undefined ? await completeInBatch(s, p.batch, p.code) : false;
+  return { written, candles: p.candles.length, releasedStrategy: released };
+};

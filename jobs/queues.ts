@@ -1,0 +1,36 @@
+/** The BullMQ queues of the catalog, and the one way to add a job (payload checked before it is stored). */
+import { Queue, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../src/log.js';
+import { errorMessage } from '../src/errors.js';
+import { type JobName, type PayloadInput, type QueueName, QUEUE_NAMES, catalog, parsePayload } from './catalog.js';
+
+export type Queues = Record<QueueName, Queue>;
+
+export interface QueueSet {
+  queues: Queues;
+  /** Adds a catalog job; the payload is validated first, defaults come from the catalog. */
+  add<N extends JobName>(name: N, payload: PayloadInput<N>, opts: JobsOptions & { jobId: string }): Promise<Job>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, prefix: string, log?: Logger): QueueSet {
+  const queues = {} as Queues;
+  for (const name of QUEUE_NAMES) {
+    const q = new Queue(name, { connection, prefix });
+    q.on('error', (e: Error) => log?.warn({ queue: name, err: errorMessage(e) }, 'queue error'));
+    queues[name] = q;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    queues,
+    async add(name, payload, opts) {
+      parsePayload(name, payload);
+      const def = catalog[name];
+      return queues[def.queue].add(name, payload, { ...def.options, ...opts });
+    },
+    close() {
+      return (closing ??= Promise.all(Object.values(queues).map((q) => q.close())).then(() => undefined));
+    },
+  };
+}

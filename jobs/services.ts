@@ -1,0 +1,68 @@
+/**
+ * What handlers need from the rest of krtrade, as narrow interfaces. `jobs/runtime.ts` builds them from the
+ * real KIS client, storage writers, option-matrix builder and strategy runner; handlers never import those
+ * modules directly, which keeps each handler small and the wiring in one place.
+ */
+import type { Redis } from 'ioredis';
+import type { Clock } from '../src/time/clock.js';
+import type { KstDate, KstTime } from '../src/time/kst.js';
+import type { Logger } from '../src/log.js';
+import type { ProductFamily, OptionSeries } from '../src/market/types.js';
+import type { PipelineKeys } from '../src/pipeline/ids.js';
+import type { PipelineStats } from '../src/pipeline/stats.js';
+import type { BoardPayload, CandlePayload, MatrixRowPayload } from './payloads.js';
+import type { QueueSet } from './queues.js';
+
+export interface CandleTarget {
+  code: string;
+  family: ProductFamily;
+}
+
+export interface BoardTarget {
+  underlying: string;
+  series: OptionSeries;
+  expiry: KstDate;
+}
+
+export interface MarketData {
+  /** Completed minute bars whose minute starts in [from, to), oldest first, one KIS page at most per call site. */
+  minuteBars(account: string, target: CandleTarget, from: KstTime, to: KstTime, signal?: AbortSignal): Promise<CandlePayload[]>;
+  /** The current option board of one expiry. */
+  optionBoard(account: string, target: BoardTarget, signal?: AbortSignal): Promise<Omit<BoardPayload, 'minute'>>;
+  /** Minutes one KIS minute-bar call returns at most, for paging backfills. */
+  minuteRowCap(family: ProductFamily): number;
+}
+
+export interface Aggregation {
+  /** ATM-relative matrix rows per metric for a board (bounded by optionMatrixStrikesPerSide). */
+  matrices(board: BoardPayload): MatrixRowPayload[];
+}
+
+export interface Storage {
+  /** Idempotent: returns rows inserted or changed. */
+  writeCandles(family: ProductFamily, rows: CandlePayload[]): Promise<number>;
+  /** Idempotent: raw chain rows and the matrices of one board minute. */
+  writeBoard(board: BoardPayload, matrices: MatrixRowPayload[]): Promise<number>;
+}
+
+export interface StrategyOutcome {
+  signals: number;
+}
+
+export interface StrategyRunner {
+  /** Runs every configured strategy over a minute batch; `missing` = instruments whose candle did not arrive. */
+  runBatch(minute: KstTime, codes: string[], missing: string[]): Promise<StrategyOutcome>;
+}
+
+export interface PipelineServices {
+  clock: Clock;
+  log: Logger;
+  redis: Redis;
+  keys: PipelineKeys;
+  stats: PipelineStats;
+  queues: QueueSet;
+  market: MarketData;
+  aggregation: Aggregation;
+  storage: Storage;
+  strategy: StrategyRunner;
+}

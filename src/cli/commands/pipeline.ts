@@ -1,0 +1,173 @@
+/** `krtrade worker|run|queues|backfill|dashboard|demo`: the queue pipeline (implemented in workers/, jobs/, dashboard/). */
+import type { Command} from 'commander';
+import { Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { type CliContext, intOption } from '../context.js';
+import { UserError } from '../../errors.js';
+import { clockFromEnv } from '../../time/clock.js';
+import { parseKstDate, formatKstIso, toKst } from '../../time/kst.js';
+import { parseInstrumentCode } from '../../market/instruments/index.js';
+import { defaultAccountName } from '../../pipeline/subscriptions.js';
+import { QUEUE_NAMES, type QueueName } from '../../../jobs/catalog.js';
+import { POOL_KINDS } from '../../../workers/pools.js';
+import { parsePoolKind, serveAll, serveDashboardOnly, serveWorker } from '../../../workers/serve.js';
+import { formatStatus, pauseLive, pipelineStatus, resumeLive, withQueues } from '../../../workers/admin.js';
+import { enqueueBackfill, planBackfill, waitForBackfill } from '../../../workers/backfill.js';
+import { loadCalendar } from '../../../workers/runtime.js';
+import { ENDPOINTS } from '../../kis/spec/index.js';
+
+const concurrencyOption = () => new Option('--concurrency <n>', 'jobs processed at once per queue').default('4');
+
+function queueList(raw: string[] | undefined): QueueName[] | undefined {
+  if (!raw?.length) return undefined;
+  for (const q of raw) if (!(QUEUE_NAMES as readonly string[]).includes(q)) throw new UserError(`unknown queue ${JSON.stringify(q)}; queues: ${QUEUE_NAMES.join(', ')}`);
+  return raw as QueueName[];
+}
+
+export function registerPipelineCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('worker')
+    .description(`run one worker pool (${POOL_KINDS.join('|')}); start as many processes as you like`)
+    .argument('<pool>', POOL_KINDS.join(' | '))
+    .addOption(concurrencyOption())
+    .option('--lock-ms <ms>', 'job lock; a killed worker\'s jobs are recovered after about this long', '15000')
+    .action(async (pool: string, o: { concurrency: string; lockMs: string }) => {
+      const kind = parsePoolKind(pool);
+      await serveWorker(ctx.config().config, clockFromEnv(), ctx.logger(), kind, {
+        concurrency: intOption('--concurrency', o.concurrency, 1, 256),
+        lockDurationMs: intOption('--lock-ms', o.lockMs, 1_000, 600_000),
+      });
+    });
+
+  program
+    .command('run')
+    .description('scheduler + every worker pool in one process (optionally the dashboard too)')
+    .addOption(concurrencyOption())
+    .option('--dashboard', 'also serve the dashboard')
+    .option('--insecure-local', 'dashboard without credentials (only on 127.0.0.1)')
+    .action(async (o: { concurrency: string; dashboard?: boolean; insecureLocal?: boolean }) => {
+      await serveAll(ctx.config().config, clockFromEnv(), ctx.logger(), {
+        concurrency: intOption('--concurrency', o.concurrency, 1, 256),
+        ...(o.dashboard ? { dashboard: { insecureLocal: !!o.insecureLocal } } : {}),
+      });
+    });
+
+  const queues = program.command('queues').description('inspect and control the job queues');
+  queues
+    .command('status')
+    .description('paused/running, workers and job counts per queue, scheduler state')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { config } = ctx.config();
+      const s = await withQueues(config, ctx.logger(), (q, r) => pipelineStatus(q, r, config.redis.prefix));
+      ctx.print(s, !!o.json, () => formatStatus(s));
+    });
+  queues
+    .command('pause')
+    .description('pause the live queues (fetch, strategy) until `queues resume`; the scheduler will not resume them')
+    .argument('[queues...]', `queues to pause (default: fetch strategy); any of ${QUEUE_NAMES.join(', ')}`)
+    .option('--json', 'print JSON')
+    .action(async (names: string[], o: { json?: boolean }) => {
+      const { config } = ctx.config();
+      const list = queueList(names);
+      const s = await withQueues(config, ctx.logger(), async (q, r) => {
+        await pauseLive(q, r, config.redis.prefix, list);
+        return pipelineStatus(q, r, config.redis.prefix);
+      });
+      ctx.print(s, !!o.json, () => formatStatus(s));
+    });
+  queues
+    .command('resume')
+    .description('resume queues and clear the manual pause (the scheduler pauses again outside market hours)')
+    .argument('[queues...]', 'queues to resume (default: all)')
+    .option('--json', 'print JSON')
+    .action(async (names: string[], o: { json?: boolean }) => {
+      const { config } = ctx.config();
+      const list = queueList(names);
+      const s = await withQueues(config, ctx.logger(), async (q, r) => {
+        await resumeLive(q, r, config.redis.prefix, list);
+        return pipelineStatus(q, r, config.redis.prefix);
+      });
+      ctx.print(s, !!o.json, () => formatStatus(s));
+    });
+
+  program
+    .command('backfill')
+    .description('fetch and store past minute candles of one instrument (jobs paged to the KIS row cap; safe to repeat)')
+    .requiredOption('--symbol <code>', 'KIS code: futures A01612 / 101W09, stock 005930')
+    .requiredOption('--from <date>', 'first trading date, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last trading date, YYYY-MM-DD')
+    .addOption(new Option('--kind <kind>', 'data kind').choices(['candles', 'board']).default('candles'))
+    .option('--account <name>', 'KIS account name from config (default: the first)')
+    .option('--no-wait', 'enqueue and exit without waiting for the jobs')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { symbol: string; from: string; to: string; kind: string; account?: string; wait: boolean; json?: boolean }) => {
+      if (o.kind === 'board') {
+        throw new UserError('backfill --kind board: KIS keeps no option-board history (the board is a live snapshot); boards are collected live by the scheduler');
+      }
+      const { config } = ctx.config();
+      const from = parseOr('--from', o.from);
+      const to = parseOr('--to', o.to);
+      const inst = parseInstrumentCode(o.symbol);
+      if (inst.kind === 'call' || inst.kind === 'put') throw new UserError(`backfill --symbol ${o.symbol}: option candles are not collected; use a futures or stock code`);
+      const family = inst.family;
+      const account = o.account ?? defaultAccountName(config);
+      if (config.kis.accounts.length && !config.kis.accounts.some((a) => a.name === account)) throw new UserError(`--account ${account}: no such account in kis.accounts`);
+      const cap = (family === 'stock' ? ENDPOINTS.stockMinutesPast.rowCap : ENDPOINTS.foMinutes.rowCap) ?? 30;
+      const plan = planBackfill(inst.code, family, from, to, loadCalendar(config), cap, toKst(clockFromEnv().now()), inst.expiry);
+      if (plan.pages.length === 0) throw new UserError(`backfill: no trading minutes for ${o.symbol} between ${from} and ${to}`);
+      await withQueues(config, ctx.logger(), async (q) => {
+        const e = await enqueueBackfill(q, plan, account);
+        const head = `${o.symbol}: ${plan.minutes} minutes in ${e.pages.length} jobs (${formatKstIso(plan.pages[0]!.from)} … ${formatKstIso(plan.pages.at(-1)!.to)})`;
+        if (!o.wait) {
+          ctx.print({ symbol: o.symbol, minutes: plan.minutes, jobs: e.pages.map((p) => p.fetchId), retried: e.retried }, !!o.json, () => `enqueued ${head}`);
+          return;
+        }
+        if ((await q.queues.backfill.getWorkersCount()) === 0) process.stderr.write('note: no worker serves the backfill queue yet; start `krtrade worker fetch` or `krtrade run`\n');
+        const bar = new SingleBar({ format: 'backfill [{bar}] {value}/{total} pages | {failed} failed', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+        if (!o.json) bar.start(e.pages.length, 0, { failed: 0 });
+        const p = await waitForBackfill(q, e, (pr) => !o.json && bar.update(pr.done + pr.failed.length, { failed: pr.failed.length }));
+        if (!o.json) bar.stop();
+        ctx.print({ symbol: o.symbol, minutes: plan.minutes, pages: p.total, stored: p.done, failed: p.failed }, !!o.json, () =>
+          p.failed.length ? `${head}: ${p.failed.length} pages failed:\n${p.failed.map((f) => `  ${f.page}: ${f.reason}`).join('\n')}` : `${head}: done`,
+        );
+        if (p.failed.length) process.exitCode = 1;
+      });
+    });
+
+  program
+    .command('dashboard')
+    .description('bull-board for every queue (basic auth), /health and /metrics')
+    .option('--insecure-local', 'run without credentials (only when bound to 127.0.0.1)')
+    .option('--read-only', 'no retry/clean/remove buttons')
+    .option('--port <port>', 'listen port (default: dashboard.port)')
+    .action(async (o: { insecureLocal?: boolean; readOnly?: boolean; port?: string }) => {
+      await serveDashboardOnly(ctx.config().config, clockFromEnv(), ctx.logger(), {
+        insecureLocal: !!o.insecureLocal, ...(o.readOnly ? { readOnly: true } : {}), ...(o.port ? { port: intOption('--port', o.port, 0, 65535) } : {}),
+      });
+    });
+
+  program
+    .command('demo')
+    .description('simulator on an accelerated clock + fresh database + scheduler, workers and dashboard')
+    .option('--speed <n>', 'simulated seconds per real second', '20')
+    .option('--start <time>', 'simulated start, KST YYYY-MM-DDTHH:MM (default: the next trading morning 08:43)')
+    .option('--database <name>', 'database to (re)create', 'krtrade_demo')
+    .option('--port <port>', 'dashboard port', '3000')
+    .action(async (o: { speed: string; start?: string; database: string; port: string }) => {
+      const speed = Number(o.speed);
+      if (!(speed > 0 && speed <= 10_000)) throw new UserError(`--speed: expected a number in (0, 10000], got ${JSON.stringify(o.speed)}`);
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.database)) throw new UserError('--database: lower-case letters, digits and _ only');
+      // Loaded on demand: the simulator is only needed by the demo.
+      const { runDemo } = await import('../../../workers/demo.js');
+      await runDemo(ctx.config().config, ctx.logger(), { speed, database: o.database, port: intOption('--port', o.port, 0, 65535), ...(o.start ? { start: o.start } : {}) });
+    });
+}
+
+function parseOr(name: string, raw: string) {
+  try {
+    return parseKstDate(raw);
+  } catch {
+    throw new UserError(`${name}: expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+  }
+}

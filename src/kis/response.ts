@@ -1,0 +1,68 @@
+/**
+ * Reading response blocks by the shared layouts. Block names are matched case-insensitively and
+ * `output` ↔ `output1` are interchangeable (KIS's tables and examples disagree, reference §9.6);
+ * an array block that arrives as a single object (and vice versa) is accepted.
+ */
+import { layoutOf, type RestEndpointName as EndpointName } from './http.js';
+import { KisResponseFormatError } from './errors.js';
+import { type Row, rowSchema } from './fields.js';
+import type { JsonObject } from './envelope.js';
+
+function lookup(body: JsonObject, name: string): unknown {
+  if (name in body) return body[name];
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+/** The value of a block, trying the documented name first, then its `output`/`output1` twin. */
+export function findBlock(body: JsonObject, name: string): unknown {
+  const direct = lookup(body, name);
+  if (direct !== undefined) return direct;
+  if (name === 'output') return lookup(body, 'output1');
+  if (name === 'output1') return lookup(body, 'output');
+  return undefined;
+}
+
+const isBlankRow = (item: unknown): boolean =>
+  typeof item === 'object' && item !== null && !Array.isArray(item) && Object.values(item).every((v) => v === '' || v === null);
+
+function layoutFields(endpoint: EndpointName, block: string): readonly string[] {
+  const b = layoutOf(endpoint).blocks[block];
+  if (!b) throw new Error(`layout ${endpoint} has no block ${block}`);
+  return b.fields;
+}
+
+function parseRow(endpoint: EndpointName, path: string, raw: unknown, fields: readonly string[], required: readonly string[]): Row {
+  const where = layoutOf(endpoint).path;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new KisResponseFormatError(where, path, `is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}, expected an object`);
+  }
+  const r = rowSchema(fields, required).safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new KisResponseFormatError(where, `${path}.${issue.path.join('.')}`, issue.message);
+}
+
+/** One object block; `required` fields must be present and well-formed. */
+export function readObject(endpoint: EndpointName, body: JsonObject, block: string, required: readonly string[]): Row {
+  let raw = findBlock(body, block);
+  if (Array.isArray(raw)) raw = raw[0];
+  if (raw === undefined) throw new KisResponseFormatError(layoutOf(endpoint).path, block, 'is missing');
+  return parseRow(endpoint, block, raw, layoutFields(endpoint, block), required);
+}
+
+/** One array block; a missing block or an empty object means no rows (KIS's "no data" answers). */
+export function readArray(endpoint: EndpointName, body: JsonObject, block: string, required: readonly string[]): Row[] {
+  const raw = findBlock(body, block);
+  if (raw === undefined || raw === null || raw === '') return [];
+  const items = Array.isArray(raw) ? raw : typeof raw === 'object' && Object.keys(raw).length === 0 ? [] : [raw];
+  const fields = layoutFields(endpoint, block);
+  const rows: Row[] = [];
+  items.forEach((item, i) => {
+    // KIS pads "no data" answers with one row of blank strings.
+    if (isBlankRow(item)) return;
+    rows.push(parseRow(endpoint, `${block}[${i}]`, item, fields, required));
+  });
+  return rows;
+}

@@ -1,0 +1,51 @@
+/**
+ * Deterministic job ids and Redis key names. A job id names the work (`<kind>:<subject>:<minute>`), so
+ * enqueuing the same work twice — a restarted scheduler, a retried stage, a backfill racing live
+ * collection — is a no-op in BullMQ while the first job is still kept.
+ * BullMQ accepts ':' in custom ids only when the id has exactly three parts.
+ */
+import { type KstTime, formatKst } from '../time/kst.js';
+
+/** `YYYYMMDDHHMM`: a minute label without ':' (BullMQ id rule). */
+export function minuteLabel(t: KstTime): string {
+  return formatKst(t).slice(0, 16).replace(/[- :]/g, '');
+}
+
+function part(s: string): string {
+  if (s.includes(':')) throw new Error(`job id part ${JSON.stringify(s)} must not contain ':'`);
+  return s;
+}
+
+export const jobIds = {
+  fetchCandles: (code: string, minute: KstTime) => `candles:${part(code)}:${minuteLabel(minute)}`,
+  fetchBoard: (boardKey: string, minute: KstTime) => `board:${part(boardKey)}:${minuteLabel(minute)}`,
+  backfillCandles: (code: string, from: KstTime, to: KstTime) => `backfill-candles:${part(code)}:${minuteLabel(from)}-${minuteLabel(to)}`,
+  backfillBoard: (boardKey: string, minute: KstTime) => `backfill-board:${part(boardKey)}:${minuteLabel(minute)}`,
+  /** A later stage of the same unit of work keeps the upstream id with a stage prefix. */
+  stage: (stage: 'agg' | 'up', upstreamId: string) => {
+    const [kind, subject, rest] = upstreamId.split(':');
+    return `${stage}-${kind}:${subject}:${rest}`;
+  },
+  strategy: (minute: KstTime) => `strategy:batch:${minuteLabel(minute)}`,
+};
+
+/** Our own Redis keys live under `<prefix>:pipe:` next to BullMQ's `<prefix>:<queue>:` keys. */
+export function pipelineKeys(prefix: string) {
+  const p = `${prefix}:pipe`;
+  return {
+    /** Hash: `<kind>:<subject>` → last minute (KstTime) the scheduler handed out. */
+    lastScheduled: `${p}:last-scheduled`,
+    /** Set of `code`s expected in a minute batch, and of those stored. */
+    batchExpected: (minute: KstTime) => `${p}:batch:${minuteLabel(minute)}:expected`,
+    batchDone: (minute: KstTime) => `${p}:batch:${minuteLabel(minute)}:done`,
+    /** Per date, hash minute label → how many times the strategy completed for that batch (must stay 1). */
+    strategyRuns: (minute: KstTime) => `${p}:strategy-runs:${minuteLabel(minute).slice(0, 8)}`,
+    /** Per date, hash minute label → when the batch's strategy run was recorded (the once-only marker). */
+    strategyDone: (minute: KstTime) => `${p}:strategy-done:${minuteLabel(minute).slice(0, 8)}`,
+    /** String: set while an operator paused the live queues by hand; the scheduler then leaves them alone. */
+    manualPause: `${p}:manual-pause`,
+    /** String: JSON of the scheduler's current state (status command). */
+    schedulerState: `${p}:scheduler-state`,
+  };
+}
+export type PipelineKeys = ReturnType<typeof pipelineKeys>;

@@ -1,0 +1,122 @@
+/** The shared Redis rate limiter on the real local Redis: several independent limiters (as several processes would have). */
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KisRateLimiter, maxCallsIn, rateRules, ruleFor, type RateRules } from '../../src/kis/rate-limit.js';
+import { AcceleratedClock, RealClock } from '../../src/time/clock.js';
+import { deleteKeys, REDIS_URL, testPrefix } from '../helpers/redis.js';
+
+const prefix = testPrefix('rl');
+const conns: Redis[] = [];
+const conn = (): Redis => {
+  const r = new Redis(REDIS_URL);
+  conns.push(r);
+  return r;
+};
+
+afterAll(async () => {
+  await deleteKeys(prefix);
+  for (const r of conns) r.disconnect();
+});
+
+/** Largest number of timestamps inside any window of `windowMs`. */
+function maxInWindow(ts: number[], windowMs: number): number {
+  const s = [...ts].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; j < s.length; j++) {
+    while (s[j]! - s[i]! >= windowMs) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
+}
+
+describe('rate rules', () => {
+  it('sustain limit × headroom and never allow more than the KIS limit in any second', () => {
+    const settings = { realPerSecond: 20, paperPerSecond: 2, headroom: 0.9, optionBoardPerSecond: 1 };
+    const real = rateRules('real', settings);
+    const paper = rateRules('paper', settings);
+    expect(1000 / real.appKey.intervalMs).toBeCloseTo(18, 6);
+    expect(maxCallsIn(real.appKey, 1000)).toBe(20);
+    expect(1000 / paper.appKey.intervalMs).toBeCloseTo(1.8, 6);
+    expect(maxCallsIn(paper.appKey, 1000)).toBe(2);
+    expect(maxCallsIn(real.endpoints.optionBoard!, 1000)).toBe(1);
+    expect(ruleFor(20, 0.5)).toEqual({ intervalMs: 100, burst: 10 });
+  });
+});
+
+describe('KisRateLimiter', () => {
+  const rules: RateRules = { appKey: { intervalMs: 25, burst: 2 }, endpoints: { optionBoard: { intervalMs: 300, burst: 1 } } };
+
+  it('never lets three limiters on one key exceed the limit in any window, and waits instead of failing', async () => {
+    const key = `${prefix}:a`;
+    const limiters = [0, 1, 2].map(() => new KisRateLimiter({ redis: conn(), keyPrefix: key, clock: new RealClock(), rules }));
+    const stamps: number[] = [];
+    const t0 = Date.now();
+    await Promise.all(
+      limiters.flatMap((l) =>
+        Array.from({ length: 20 }, async () => {
+          await l.acquire('stockPrice');
+          stamps.push(Date.now());
+        }),
+      ),
+    );
+    const elapsed = Date.now() - t0;
+    expect(stamps).toHaveLength(60);
+    // 15 ms of tolerance: the stamp is taken after the Redis round trip, the limiter runs on Redis's clock.
+    expect(maxInWindow(stamps, 250 - 15)).toBeLessThanOrEqual(maxCallsIn(rules.appKey, 250));
+    // 60 calls, 2 at once then one per 25 ms: 58 intervals; waiting, not failing, and not much slower.
+    expect(elapsed).toBeGreaterThanOrEqual(58 * 25 - 20);
+    expect(elapsed).toBeLessThan(58 * 25 + 400);
+  });
+
+  it('applies per-endpoint limits on top of the app-key limit without holding app-key slots', async () => {
+    const l = new KisRateLimiter({ redis: conn(), keyPrefix: `${prefix}:b`, clock: new RealClock(), rules });
+    const boards: number[] = [];
+    const quotes: number[] = [];
+    const t0 = Date.now();
+    await Promise.all([
+      ...Array.from({ length: 3 }, async () => {
+        await l.acquire('optionBoard');
+        boards.push(Date.now() - t0);
+      }),
+      ...Array.from({ length: 5 }, async () => {
+        await l.acquire('stockPrice');
+        quotes.push(Date.now() - t0);
+      }),
+    ]);
+    boards.sort((a, b) => a - b);
+    expect(boards[1]! - boards[0]!).toBeGreaterThanOrEqual(300 - 15);
+    expect(boards[2]! - boards[1]!).toBeGreaterThanOrEqual(300 - 15);
+    // Quotes were not queued behind the slow board.
+    expect(Math.max(...quotes)).toBeLessThan(150);
+  });
+
+  it('converts waits to clock time, so an accelerated clock still paces in real time', async () => {
+    const clock = new AcceleratedClock(Date.now(), 50);
+    const l = new KisRateLimiter({ redis: conn(), keyPrefix: `${prefix}:c`, clock, rules: { appKey: { intervalMs: 100, burst: 1 }, endpoints: {} } });
+    const t0 = Date.now();
+    for (let i = 0; i < 6; i++) await l.acquire('stockPrice');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(5 * 100 - 20);
+  });
+
+  it('stops waiting when aborted', async () => {
+    const l = new KisRateLimiter({ redis: conn(), keyPrefix: `${prefix}:d`, clock: new RealClock(), rules: { appKey: { intervalMs: 5_000, burst: 1 }, endpoints: {} } });
+    await l.acquire('stockPrice');
+    const ac = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(new Error('stop')), 100);
+    await expect(l.acquire('stockPrice', ac.signal)).rejects.toThrow('stop');
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+});
+
+describe('KisRateLimiter with non-integer spacing', () => {
+  it('lets the first call of an idle key through at once (paper: one call per 555.6 ms)', async () => {
+    const rule = rateRules('paper', { realPerSecond: 20, paperPerSecond: 2, headroom: 0.9, optionBoardPerSecond: 1 });
+    const l = new KisRateLimiter({ redis: conn(), keyPrefix: `${prefix}:e`, clock: new RealClock(), rules: rule });
+    const t0 = Date.now();
+    await l.acquire('stockPrice');
+    expect(Date.now() - t0).toBeLessThan(100);
+    await l.acquire('stockPrice');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(rule.appKey.intervalMs - 15);
+  });
+});

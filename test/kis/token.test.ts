@@ -1,0 +1,170 @@
+/** Tokens, approval keys and error mapping against the simulator; secrets never in errors or logs. */
+import { Writable } from 'node:stream';
+import got from 'got';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { createKisClient } from '../../src/kis/client.js';
+import {
+  KisBadRequestError,
+  KisRateLimitError,
+  KisResponseFormatError,
+  KisServerError,
+  KisTokenIssueThrottledError,
+  KisTransportError,
+} from '../../src/kis/errors.js';
+import { REDIS_URL } from '../helpers/redis.js';
+import { startSimClient, type SimClient } from './sim-harness.js';
+
+const errorOf = async (p: Promise<unknown>): Promise<Error> => {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('access tokens', () => {
+  let h: SimClient;
+  beforeAll(async () => {
+    // 60× clock: the one-issuance-per-minute rule (ours and the simulator's) passes in a real second.
+    h = await startSimClient({ speed: 60 });
+  });
+  afterAll(() => h?.close());
+
+  it('issues once and shares the token through Redis with a second client', async () => {
+    const info = await h.client.token();
+    expect(info.expiresAt - info.issuedAt).toBeGreaterThan(23 * 3_600_000);
+    const other = h.another();
+    expect((await other.token()).token).toBe(info.token);
+    expect(h.client.tokens.stats.issued + other.tokens.stats.issued).toBe(1);
+    const r = new Redis(REDIS_URL);
+    const keys = await r.keys(`${h.prefix}:*`);
+    r.disconnect();
+    // Key names carry a hash of the app key, never the key itself.
+    expect(keys.join(' ')).not.toContain(h.sim.appKey);
+  });
+
+  it('refreshes an expired token once, transparently', async () => {
+    const before = (await h.client.token()).token;
+    const issued = h.client.tokens.stats.issued;
+    expect(h.sim.faults.expireAllTokens()).toBeGreaterThan(0);
+    const q = await h.client.stockPrice({ code: '005930' });
+    expect(q.price).toBeGreaterThan(0);
+    expect(h.client.tokens.stats.issued).toBe(issued + 1);
+    expect((await h.client.token()).token).not.toBe(before);
+  });
+
+  it('revokes on request, and the next call issues a new one', async () => {
+    const old = (await h.client.token()).token;
+    expect(await h.client.revokeToken()).toBe(true);
+    expect(await h.client.revokeToken()).toBe(false);
+    expect((await h.client.token()).token).not.toBe(old);
+  });
+
+  it('caches the WebSocket approval key for every client of the app key', async () => {
+    const a = await h.client.approvalKey();
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await h.another().approvalKey()).toBe(a);
+  });
+});
+
+describe('EGW00133 (one token per minute)', () => {
+  it('waits for the minute to pass and then issues, on an accelerated clock', async () => {
+    const h = await startSimClient({ speed: 60 });
+    try {
+      // Someone outside this deployment takes this minute's issuance.
+      await got.post(`${h.sim.restUrl}/oauth2/tokenP`, { json: { grant_type: 'client_credentials', appkey: h.sim.appKey, appsecret: h.sim.appSecret } });
+      const t0 = Date.now();
+      const info = await h.client.token();
+      expect(info.token).toBeTruthy();
+      expect(h.client.tokens.stats.throttled).toBe(1);
+      expect(h.client.tokens.stats.issued).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('gives up with a typed error after the bounded wait', async () => {
+    const h = await startSimClient({ speed: 60 });
+    try {
+      await got.post(`${h.sim.restUrl}/oauth2/tokenP`, { json: { grant_type: 'client_credentials', appkey: h.sim.appKey, appsecret: h.sim.appSecret } });
+      const c = createKisClient({
+        account: { name: 'x', env: 'real', appKey: h.sim.appKey, appSecret: h.sim.appSecret, restUrl: h.sim.restUrl },
+        redisUrl: REDIS_URL, prefix: `${h.prefix}:bounded`, clock: h.sim.clock, tokenMaxWaitMs: 10_000,
+      });
+      const e = await errorOf(c.token());
+      await c.close();
+      expect(e).toBeInstanceOf(KisTokenIssueThrottledError);
+      expect((e as KisTokenIssueThrottledError).action).toBe('wait');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('error mapping over the wire', () => {
+  let h: SimClient;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const stream = new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) });
+    h = await startSimClient({}, { logger: createLogger({ level: 'debug', stream }) });
+  });
+  afterAll(() => h?.close());
+
+  it('a bad code is an unrecoverable bad request naming msg_cd and endpoint', async () => {
+    const e = await errorOf(h.client.stockPrice({ code: '999999' }));
+    expect(e).toBeInstanceOf(KisBadRequestError);
+    expect((e as KisBadRequestError).retryable).toBe(false);
+    expect((e as KisBadRequestError).code).toBeTruthy();
+    expect(e.message).toContain('/inquire-price');
+  });
+
+  it('a rate-limit storm is EGW00201 → wait', async () => {
+    h.sim.faults.rateLimitStorm(2_000);
+    const e = await errorOf(h.client.stockPrice({ code: '005930' }));
+    expect(e).toBeInstanceOf(KisRateLimitError);
+    expect((e as KisRateLimitError).action).toBe('wait');
+    h.sim.faults.clear();
+  });
+
+  it('server faults are retryable, broken bodies are format errors', async () => {
+    h.sim.faults.set({ http5xxRate: 1 });
+    const e = await errorOf(h.client.stockPrice({ code: '005930' }));
+    expect(e).toBeInstanceOf(KisServerError);
+    expect((e as KisServerError).retryable).toBe(true);
+    h.sim.faults.set({ malformedJsonRate: 1 });
+    const f = await errorOf(h.client.stockPrice({ code: '005930' }));
+    expect(f).toBeInstanceOf(KisResponseFormatError);
+    expect((f as KisResponseFormatError).field).toBe('(body)');
+    h.sim.faults.clear();
+  });
+
+  it('an unreachable host is a retryable transport error', async () => {
+    const c = createKisClient({
+      account: { name: 'x', env: 'real', appKey: h.sim.appKey, appSecret: h.sim.appSecret, restUrl: 'http://127.0.0.1:9' },
+      redisUrl: REDIS_URL, prefix: `${h.prefix}:dead`, clock: h.sim.clock, requestTimeoutMs: 2_000,
+    });
+    const e = await errorOf(c.token());
+    await c.close();
+    expect(e).toBeInstanceOf(KisTransportError);
+    expect((e as KisTransportError).retryable).toBe(true);
+  });
+
+  it('a wrong app secret is a bad request that says which config field to check — and no secret is ever printed', async () => {
+    const c = createKisClient({
+      account: { name: 'x', env: 'real', appKey: h.sim.appKey, appSecret: 'WRONG-SECRET-0123456789', restUrl: h.sim.restUrl },
+      redisUrl: REDIS_URL, prefix: `${h.prefix}:wrong`, clock: h.sim.clock,
+    });
+    const e = await errorOf(c.token());
+    await c.close();
+    expect(e).toBeInstanceOf(KisBadRequestError);
+    expect(e.message).toContain('appSecret');
+    const token = (await h.client.token()).token;
+    const everything = [e.message, e.stack ?? '', ...lines].join('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const secret of [h.sim.appKey, h.sim.appSecret, token, 'WRONG-SECRET-0123456789']) expect(everything).not.toContain(secret);
+  });
+});

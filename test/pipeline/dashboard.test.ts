@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RealClock } from '../../src/time/clock.js';
+import { kstTime } from '../../src/time/kst.js';
+import { UserError } from '../../src/errors.js';
+import { startDashboard, type Dashboard } from '../../dashboard/server.js';
+import { createTestDb, type TestDb } from '../helpers/db.js';
+import { testPrefix } from '../helpers/redis.js';
+import { queueHarness, type QueueHarness } from './helpers.js';
+
+let h: QueueHarness | undefined;
+let db: TestDb | undefined;
+let dash: Dashboard | undefined;
+afterEach(async () => {
+  await dash?.close();
+  await h?.close();
+  await db?.drop();
+  dash = h = db = undefined;
+});
+
+function start(extra: { host?: string; username?: string; password?: string; insecureLocal?: boolean; readOnly?: boolean }) {
+  return startDashboard({
+    host: extra.host ?? '127.0.0.1', port: 0, readOnly: extra.readOnly ?? false, insecureLocal: extra.insecureLocal ?? false,
+    ...(extra.username ? { username: extra.username, password: extra.password } : {}),
+    queues: h!.services.queues.queues, redis: h!.redis, ...(db ? { pool: db.pool } : {}), stats: h!.services.stats, clock: new RealClock(), log: h!.services.log,
+  });
+}
+
+const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+
+describe('dashboard', () => {
+  it('refuses to start without credentials unless bound to loopback with --insecure-local', async () => {
+    h = queueHarness(testPrefix('dash'), new RealClock());
+    await expect(start({})).rejects.toThrow(UserError);
+    await expect(start({ host: '0.0.0.0', insecureLocal: true })).rejects.toThrow(/only works when bound to 127.0.0.1/);
+    await expect(start({ username: 'ops' })).rejects.toThrow(/both/);
+    dash = await start({ insecureLocal: true });
+    expect(dash.auth).toBe(false);
+    expect((await fetch(`${dash.boardUrl}/api/queues`)).status).toBe(200);
+  });
+
+  it('puts bull-board behind basic auth and lists every queue', async () => {
+    h = queueHarness(testPrefix('dash'), new RealClock());
+    dash = await start({ username: 'ops', password: 's3cret-pw' });
+    expect((await fetch(`${dash.boardUrl}/api/queues`)).status).toBe(401);
+    expect((await fetch(`${dash.boardUrl}/api/queues`, { headers: basic('ops', 'wrong') })).status).toBe(401);
+    const ok = await fetch(`${dash.boardUrl}/api/queues`, { headers: basic('ops', 's3cret-pw') });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['aggregate', 'backfill', 'fetch', 'strategy', 'upsert']);
+  });
+
+  it('/health reports Redis, Postgres and data lag; /metrics exposes the shared counters and queue depths', async () => {
+    h = queueHarness(testPrefix('dash'), new RealClock());
+    db = await createTestDb({ migrate: false });
+    await h.services.stats.inc('jobs_completed', ['upsert', 'upsert-candles'], 7);
+    await h.services.stats.inc('kis_errors', ['EGW00201'], 2);
+    await h.services.stats.markData('A01612', kstTime(2026, 11, 24, 9, 0));
+    await h.services.queues.add('run-strategy', { minute: kstTime(2026, 11, 24, 9, 0) }, { jobId: 'strategy:batch:202611240900', delay: 60_000 });
+    dash = await start({ insecureLocal: true });
+    const health = (await (await fetch(`${dash.url}/health`)).json()) as { status: string; redis: { ok: boolean }; postgres: { ok: boolean }; kis: { ok: boolean }; instruments: { instrument: string }[] };
+    expect(health.redis.ok).toBe(true);
+    expect(health.postgres.ok).toBe(true);
+    expect(health.kis.ok).toBe(false);
+    expect(health.status).toBe('degraded');
+    expect(health.instruments.map((i) => i.instrument)).toEqual(['A01612']);
+    const metrics = await (await fetch(`${dash.url}/metrics`)).text();
+    expect(metrics).toContain('krtrade_jobs_completed_total{queue="upsert",job="upsert-candles"} 7');
+    expect(metrics).toContain('krtrade_kis_errors_total{code="EGW00201"} 2');
+    expect(metrics).toContain('krtrade_queue_jobs{queue="strategy",state="delayed"} 1');
+    expect(metrics).toMatch(/krtrade_data_lag_seconds\{instrument="A01612"\} \d+/);
+  });
+});

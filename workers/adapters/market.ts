@@ -1,0 +1,75 @@
+/** The pipeline's MarketData port over the KIS client: minute bars per market division, option boards. */
+import { type KstTime, addMinutes, dateOf } from '../../src/time/kst.js';
+import type { KstDate } from '../../src/time/kst.js';
+import type { TradingCalendar } from '../../src/market/calendar/index.js';
+import { weeklyExpiryFromLabel } from '../../src/market/instruments/index.js';
+import type { KisAccounts } from '../../src/kis/accounts.js';
+import type { KisMarket, OptionBoard, OptionBoardRow } from '../../src/kis/types.js';
+import { ENDPOINTS } from '../../src/kis/spec/index.js';
+import type { BoardQuotePayload, CandlePayload } from '../../jobs/payloads.js';
+import type { MarketData } from '../../jobs/services.js';
+import { BadDataError } from '../../jobs/errors.js';
+
+/** KIS's board expiry parameter: monthly `YYYYMM`; weekly `YYMMWW` (the n-th Monday/Thursday of the month). */
+export function boardExpiryParam(series: 'monthly' | 'weekly-thu' | 'weekly-mon', expiry: KstDate, cal: TradingCalendar): string {
+  const y = Number(expiry.slice(0, 4));
+  const m = Number(expiry.slice(5, 7));
+  if (series === 'monthly') return expiry.slice(0, 4) + expiry.slice(5, 7);
+  const kind = series === 'weekly-thu' ? 'thu' : 'mon';
+  // A holiday can move the expiry into a neighbouring month: look at the label months around it.
+  for (const [yy, mm] of [[y, m], m === 1 ? [y - 1, 12] : [y, m - 1], m === 12 ? [y + 1, 1] : [y, m + 1]] as const) {
+    for (let w = 1; w <= 5; w++) {
+      try {
+        if (weeklyExpiryFromLabel(kind, yy, mm, w, cal) === expiry) return `${String(yy).slice(2)}${String(mm).padStart(2, '0')}${String(w).padStart(2, '0')}`;
+      } catch {
+        // No n-th weekday that month.
+      }
+    }
+  }
+  throw new BadDataError(`${expiry} is not a ${series} expiry by the calendar`);
+}
+
+function quotes(rows: OptionBoardRow[], right: 'call' | 'put'): BoardQuotePayload[] {
+  return rows.map((r) => ({
+    code: r.code, right, strike: r.strike, price: r.price, bid: r.bid ?? 0, ask: r.ask ?? 0, volume: r.volume ?? 0, openInterest: r.openInterest ?? 0,
+    iv: r.iv ?? 0, delta: r.greeks.delta ?? 0, gamma: r.greeks.gamma ?? 0, theta: r.greeks.theta ?? 0, vega: r.greeks.vega ?? 0,
+  }));
+}
+
+export function createMarketData(accounts: KisAccounts, calendar: TradingCalendar): MarketData {
+  /** Derivative minutes split by session: the day session is division F, the night session CM. */
+  const foRuns = (from: KstTime, to: KstTime): { market: KisMarket; from: KstTime; to: KstTime }[] => {
+    const runs: { market: KisMarket; from: KstTime; to: KstTime }[] = [];
+    for (let m = from; m < to; m = addMinutes(m, 1)) {
+      const night = calendar.covers(dateOf(m)) && calendar.isCandleMinute('night', m);
+      const market: KisMarket = night ? 'CM' : 'F';
+      const last = runs.at(-1);
+      if (last && last.market === market) last.to = addMinutes(m, 1);
+      else runs.push({ market, from: m, to: addMinutes(m, 1) });
+    }
+    return runs;
+  };
+  return {
+    async minuteBars(account, target, from, to, signal) {
+      const client = accounts.get(account);
+      const runs = target.family === 'stock' ? [{ market: 'J' as KisMarket, from, to }] : foRuns(from, to);
+      const out: CandlePayload[] = [];
+      for (const r of runs) {
+        // fetchMinuteBars takes an inclusive range of minute starts.
+        const bars = await client.fetchMinuteBars({ code: target.code, market: r.market, from: r.from, to: addMinutes(r.to, -1), completedOnly: true }, signal ? { signal } : {});
+        for (const b of bars) out.push({ code: b.code, time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+      }
+      return out;
+    },
+    async optionBoard(account, target, signal) {
+      const client = accounts.get(account);
+      if (target.underlying !== 'KOSPI200') throw new BadDataError(`option boards are collected for KOSPI200 only, not ${target.underlying}`);
+      const expiry = boardExpiryParam(target.series, target.expiry, calendar);
+      const b: OptionBoard = await client.optionBoard({ expiry, series: target.series, family: 'kospi200' }, signal ? { signal } : {});
+      return { underlying: target.underlying, series: target.series, expiry: target.expiry, quotes: [...quotes(b.calls, 'call'), ...quotes(b.puts, 'put')] };
+    },
+    minuteRowCap(family) {
+      return (family === 'stock' ? ENDPOINTS.stockMinutesPast.rowCap : ENDPOINTS.foMinutes.rowCap) ?? 30;
+    },
+  };
+}

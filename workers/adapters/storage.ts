@@ -1,0 +1,55 @@
+/** The pipeline's Storage port over src/db writers: candles per family table, option chain + matrices. */
+import type pg from 'pg';
+import { type KstTime, dateOf, kisDate } from '../../src/time/kst.js';
+import type { TradingCalendar } from '../../src/market/calendar/index.js';
+import type { ProductFamily, SessionProduct } from '../../src/market/types.js';
+import { writeCandles, writeOptionChain } from '../../src/db/writer.js';
+import { writeOptionMatrices } from '../../src/db/writer-matrix.js';
+import { CANDLE_TABLE_BY_FAMILY } from '../../src/db/names.js';
+import type { Candle, OptionChainRow, WriteResult } from '../../src/db/types.js';
+import type { Storage } from '../../jobs/services.js';
+
+/** Option matrices go to `option_matrices_<product>`, by underlying. */
+const MATRIX_PRODUCT: Record<string, string> = { KOSPI200: '101', MINI: '105', KOSDAQ150: '106' };
+
+const changed = (r: WriteResult): number => r.inserted + r.updated;
+
+export function underlyingSymbol(underlying: string, expiry: string): string {
+  return `${underlying}:${kisDate(expiry as Parameters<typeof kisDate>[0])}`;
+}
+
+export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesPerSide: number): Storage {
+  // Night candles belong to the next trading date (KRX rule); the calendar knows which session a minute is in.
+  const tradingDate = (family: ProductFamily, t: KstTime) => {
+    const products: SessionProduct[] = family === 'stock' ? ['stocks'] : ['derivatives', 'night'];
+    for (const p of products) {
+      const s = calendar.covers(dateOf(t)) ? calendar.sessionForCandle(p, t) : undefined;
+      if (s) return s.tradingDate;
+    }
+    return dateOf(t);
+  };
+  return {
+    async writeCandles(family, rows) {
+      if (rows.length === 0) return 0;
+      const candles: Candle[] = rows.map((r) => ({
+        symbol: r.code, time: r.time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, tradingDate: tradingDate(family, r.time),
+      }));
+      return changed(await writeCandles(pool, CANDLE_TABLE_BY_FAMILY[family], candles));
+    },
+    async writeBoard(board, matrices) {
+      const sym = underlyingSymbol(board.underlying, board.expiry);
+      const rows: OptionChainRow[] = board.quotes.map((q) => ({
+        time: board.minute, code: q.code, underlyingSymbol: sym, expiry: board.expiry, strike: q.strike, right: q.right,
+        price: q.price, bid: q.bid, ask: q.ask, volume: q.volume, openInterest: q.openInterest,
+        iv: q.iv, delta: q.delta, gamma: q.gamma, theta: q.theta, vega: q.vega, underlyingPrice: board.spot ?? null,
+      }));
+      let n = rows.length ? changed(await writeOptionChain(pool, rows)) : 0;
+      const product = MATRIX_PRODUCT[board.underlying.toUpperCase()];
+      if (product && matrices.length) {
+        const mrows = matrices.map((m) => ({ ...m, time: board.minute }));
+        n += changed(await writeOptionMatrices(pool, product, mrows, { strikesPerSide }));
+      }
+      return n;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/** `krtrade queues pause|resume|status`: operator control of the live queues, visible to the scheduler. */
+import type { Redis } from 'ioredis';
+import type { Config } from '../src/config/schema.js';
+import type { Logger } from '../src/log.js';
+import { pipelineKeys } from '../src/pipeline/ids.js';
+import { checkRedis, createRedis } from '../src/pipeline/redis.js';
+import { LIVE_QUEUES, QUEUE_NAMES, type QueueName } from '../jobs/catalog.js';
+import { createQueues, type QueueSet } from '../jobs/queues.js';
+
+export interface QueueStatus {
+  queue: QueueName;
+  paused: boolean;
+  workers: number;
+  counts: Record<string, number>;
+}
+
+export interface PipelineStatus {
+  manualPause: boolean;
+  scheduler: unknown;
+  queues: QueueStatus[];
+}
+
+export async function withQueues<T>(config: Config, log: Logger, fn: (q: QueueSet, redis: Redis) => Promise<T>): Promise<T> {
+  await checkRedis(config.redis.url);
+  const redis = createRedis(config.redis.url, log, 'krtrade-cli');
+  const queues = createQueues(redis, config.redis.prefix, log);
+  try {
+    return await fn(queues, redis);
+  } finally {
+    await queues.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string): Promise<PipelineStatus> {
+  const keys = pipelineKeys(prefix);
+  const queues = await Promise.all(
+    QUEUE_NAMES.map(async (name): Promise<QueueStatus> => {
+      const queue = q.queues[name];
+      const [paused, workers, counts] = await Promise.all([
+        queue.isPaused(), queue.getWorkersCount(), queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+      ]);
+      return { queue: name, paused, workers, counts };
+    }),
+  );
+  const state = await redis.get(keys.schedulerState);
+  return { manualPause: (await redis.exists(keys.manualPause)) === 1, scheduler: state ? (JSON.parse(state) as unknown) : null, queues };
+}
+
+/** Operator pause: sticks until `resume` (the scheduler does not auto-resume while it is set). */
+export async function pauseLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = LIVE_QUEUES): Promise<void> {
+  await redis.set(pipelineKeys(prefix).manualPause, new Date().toISOString());
+  await Promise.all(queues.map((n) => q.queues[n].pause()));
+}
+
+/** Clears the operator pause; the scheduler pauses again by itself if the market is closed. */
+export async function resumeLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = QUEUE_NAMES): Promise<void> {
+  await redis.del(pipelineKeys(prefix).manualPause);
+  await Promise.all(queues.map((n) => q.queues[n].resume()));
+}
+
+export function formatStatus(s: PipelineStatus): string {
+  const lines = [`manual pause: ${s.manualPause ? 'yes' : 'no'}`];
+  const sch = s.scheduler as { at?: string; tradingDate?: string; active?: boolean } | null;
+  lines.push(sch ? `scheduler: last tick ${sch.at} (trading date ${sch.tradingDate ?? '-'}, ${sch.active ? 'market active' : 'market closed'})` : 'scheduler: never ran');
+  lines.push('queue       state    workers  waiting  active  delayed  completed  failed');
+  for (const q of s.queues) {
+    const c = q.counts;
+    const waiting = (c.waiting ?? 0) + (c.prioritized ?? 0);
+    lines.push(
+      `${q.queue.padEnd(11)} ${(q.paused ? 'paused' : 'running').padEnd(8)} ${String(q.workers).padStart(7)}  ${String(waiting).padStart(7)}  ${String(c.active ?? 0).padStart(6)}  ${String(c.delayed ?? 0).padStart(7)}  ${String(c.completed ?? 0).padStart(9)}  ${String(c.failed ?? 0).padStart(6)}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run demo`: the whole system on one machine without credentials. Starts the KIS simulator on an
+ * accelerated clock, (re)creates and migrates a demo database, and runs scheduler + every worker pool +
+ * the dashboard in this process, then prints where to look.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Config } from '../src/config/schema.js';
+import type { Logger } from '../src/log.js';
+import { UserError, errorMessage } from '../src/errors.js';
+import { CLOCK_ENV } from '../src/time/clock.js';
+import { addMinutes, formatKst, formatKstIso, nowInstant, toKst } from '../src/time/kst.js';
+import { createPool } from '../src/db/pool.js';
+import { migrate } from '../src/db/migrate.js';
+import { CloseStack } from '../src/pipeline/lifecycle.js';
+import { checkRedis } from '../src/pipeline/redis.js';
+import { startSimulator } from '../src/sim/index.js';
+import { PostgresUnavailableError, createRuntime, loadCalendar } from './runtime.js';
+import { POOL_KINDS, startPools, startScheduler } from './pools.js';
+import { serveDashboard, untilStopped } from './serve.js';
+
+export interface DemoOptions {
+  speed: number;
+  database: string;
+  port: number;
+  /** KST wall-clock `YYYY-MM-DDTHH:MM`; default: two minutes before the next derivatives open. */
+  start?: string;
+}
+
+const withDatabase = (url: string, db: string): string => url.replace(/\/[^/?]*(\?|$)/, `/${db}$1`);
+
+async function freshDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+  } catch (e) {
+    throw new PostgresUnavailableError(adminUrl, e);
+  }
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promise<void> {
+  await checkRedis(base.redis.url);
+  const dbUrl = withDatabase(base.database.url, o.database);
+  await freshDatabase(withDatabase(base.database.url, 'postgres'), o.database);
+  const migratePool = createPool(dbUrl, { max: 1, applicationName: 'krtrade-demo-migrate' });
+  try {
+    await migrate(migratePool);
+  } finally {
+    await migratePool.end();
+  }
+
+  const calendar = loadCalendar(base);
+  const start = o.start ?? formatKstIso(addMinutes(calendar.nextSession('derivatives', toKst(nowInstant())).open, -2)).slice(0, 16);
+  const outer = new CloseStack(log);
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    sim = await startSimulator({ seed: base.sim.seed, start, speed: o.speed, port: 0, wsPort: 0 });
+  } catch (e) {
+    throw new UserError(`demo: the simulator did not start (${errorMessage(e)}); check --start (KST YYYY-MM-DDTHH:MM)`);
+  }
+  outer.add('simulator', sim);
+  // Child processes (e.g. `krtrade worker` started by hand next to the demo) read the same clock.
+  process.env[CLOCK_ENV] = JSON.stringify(sim.clock.spec());
+
+  const prefix = 'krtrade-demo';
+  await deletePrefix(base.redis.url, prefix);
+  const password = randomBytes(9).toString('base64url');
+  const config: Config = {
+    ...base,
+    kis: { ...base.kis, accounts: [{ name: 'sim', env: 'real', appKey: sim.appKey, appSecret: sim.appSecret, restUrl: sim.restUrl, wsUrl: sim.wsUrl }] },
+    database: { url: dbUrl },
+    redis: { ...base.redis, prefix },
+    dashboard: { ...base.dashboard, port: o.port, username: 'demo', password },
+    // The deadline is simulated time: at high speed a few hundred real ms of work spans many simulated seconds.
+    pipeline: { ...base.pipeline, strategyDeadlineMs: Math.max(base.pipeline.strategyDeadlineMs, Math.min(55_000, o.speed * 1_000)) },
+  };
+  try {
+    const rt = outer.add('pipeline', await createRuntime(config, sim.clock, log, 'krtrade-demo'));
+    startPools(rt, POOL_KINDS, { concurrency: 4 });
+    startScheduler(rt);
+    const dash = await serveDashboard(rt, { insecureLocal: false });
+    const secondsPerCandle = Math.max(0.01, 60 / o.speed).toFixed(2);
+    process.stdout.write(
+      [
+        '',
+        `krtrade demo — simulated KRX from ${start.replace('T', ' ')} KST at ${o.speed}× (a new candle every ${secondsPerCandle} s)`,
+        `  simulated now:  ${formatKst(toKst(sim.clock.now()))}`,
+        `  bull-board:     ${dash.boardUrl}   user: demo   password: ${password}`,
+        `  health/metrics: ${dash.url}/health   ${dash.url}/metrics`,
+        `  database:       ${dbUrl}`,
+        `  watch candles:  psql ${dbUrl} -c 'SELECT symbol, "timestamp", open, high, low, close, volume FROM candles_1m ORDER BY "timestamp" DESC LIMIT 20'`,
+        `  queues:         KRTRADE_REDIS_PREFIX=${prefix} npx krtrade queues status`,
+        '  stop:           Ctrl-C (a second Ctrl-C forces)',
+        '',
+      ].join('\n'),
+    );
+  } catch (e) {
+    await outer.close();
+    throw e;
+  }
+  await untilStopped(outer, log);
+}

@@ -1,0 +1,97 @@
+/**
+ * Builds everything a pipeline process needs from the config — Redis, queues, Postgres, KIS accounts,
+ * calendar and the handler services — and closes it in reverse order. One runtime per process.
+ */
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { Config } from '../src/config/schema.js';
+import type { Clock } from '../src/time/clock.js';
+import type { Logger } from '../src/log.js';
+import { KrtradeError, UserError, errorMessage } from '../src/errors.js';
+import { createPool } from '../src/db/pool.js';
+import { createCalendar, defaultCalendar, loadCalendarOverridesFile, type TradingCalendar } from '../src/market/calendar/index.js';
+import { KisAccounts } from '../src/kis/accounts.js';
+import { pipelineKeys } from '../src/pipeline/ids.js';
+import { PipelineStats } from '../src/pipeline/stats.js';
+import { CloseStack } from '../src/pipeline/lifecycle.js';
+import { checkRedis, createRedis } from '../src/pipeline/redis.js';
+import { createQueues, type QueueSet } from '../jobs/queues.js';
+import type { PipelineServices } from '../jobs/services.js';
+import { createStorage } from './adapters/storage.js';
+import { createMarketData } from './adapters/market.js';
+import { createAggregation } from './adapters/aggregation.js';
+import { createStrategyRunner } from './adapters/strategy.js';
+
+export class PostgresUnavailableError extends KrtradeError {
+  constructor(url: string, cause: unknown) {
+    super(
+      `cannot reach PostgreSQL at ${url.replace(/:\/\/([^:@/]+):[^@/]+@/, '://$1:****@')} (${errorMessage(cause)}). Start one with ` +
+        '`pg_ctlcluster 15 main start` / `brew services start postgresql`, or `docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16`, ' +
+        'or set database.url / KRTRADE_DATABASE_URL.',
+      { cause },
+    );
+  }
+}
+
+export interface Runtime {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  redis: Redis;
+  queues: QueueSet;
+  pool: pg.Pool;
+  calendar: TradingCalendar;
+  accounts: KisAccounts;
+  services: PipelineServices;
+  /** Components added later (workers, scheduler, dashboard) go here too and close first. */
+  closers: CloseStack;
+  close(): Promise<void>;
+}
+
+export async function checkPostgres(pool: pg.Pool, url: string): Promise<void> {
+  try {
+    await pool.query('SELECT 1');
+  } catch (e) {
+    throw new PostgresUnavailableError(url, e);
+  }
+}
+
+export function loadCalendar(config: Config): TradingCalendar {
+  const file = config.calendar.overridesFile;
+  return file ? createCalendar({ overrides: loadCalendarOverridesFile(file) }) : defaultCalendar();
+}
+
+export async function createRuntime(config: Config, clock: Clock, log: Logger, name = 'krtrade'): Promise<Runtime> {
+  if (config.kis.accounts.length === 0) {
+    throw new UserError('no KIS account configured (kis.accounts). Add one (or set KIS_APP_KEY/KIS_APP_SECRET), or run `krtrade demo` to use the simulator');
+  }
+  await checkRedis(config.redis.url);
+  const closers = new CloseStack(log);
+  const pool = createPool(config.database.url, { max: 10, applicationName: name });
+  closers.add('postgres', () => pool.end());
+  try {
+    await checkPostgres(pool, config.database.url);
+    const redis = createRedis(config.redis.url, log, name);
+    closers.add('redis', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    const prefix = config.redis.prefix;
+    const queues = closers.add('queues', createQueues(redis, prefix, log));
+    const calendar = loadCalendar(config);
+    const accounts = closers.add('kis', KisAccounts.fromConfig(config, { clock, logger: log, redis }));
+    const n = config.pipeline.optionMatrixStrikesPerSide;
+    const services: PipelineServices = {
+      clock, log, redis, queues,
+      keys: pipelineKeys(prefix),
+      stats: new PipelineStats(redis, prefix),
+      market: createMarketData(accounts, calendar),
+      aggregation: createAggregation(n),
+      storage: createStorage(pool, calendar, n),
+      strategy: createStrategyRunner(pool, calendar, clock, log),
+    };
+    return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };
+  } catch (e) {
+    await closers.close();
+    throw e;
+  }
+}
