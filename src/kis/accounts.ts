@@ -44,6 +44,7 @@ export class KisAccounts {
         custtype: config.kis.custtype,
         requestTimeoutMs: config.kis.requestTimeoutMs,
         tokenRefreshBeforeMs: config.kis.tokenRefreshBeforeMs,
+        tokenIssueIntervalMs: config.kis.tokenIssueIntervalMs,
         rateLimit: config.kis.rateLimit,
         ...(deps.clock ? { clock: deps.clock } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),

@@ -41,6 +41,8 @@ export interface KisClientOptions {
   tokenRefreshBeforeMs?: number;
   /** Longest clock time a caller waits for a token (EGW00133 / another process issuing); default 3 min. */
   tokenMaxWaitMs?: number;
+  /** Least clock time between two token issuances for the app key (default 60 s, KIS's EGW00133 rule). */
+  tokenIssueIntervalMs?: number;
   rateLimit?: Partial<RateLimitSettings>;
 }
 
@@ -76,7 +78,10 @@ export interface KisClient {
   /** The shared access token's expiry (issuing one if needed); the token itself is for the WS/HTTP layers only. */
   token(signal?: AbortSignal): Promise<TokenInfo>;
   revokeToken(signal?: AbortSignal): Promise<boolean>;
+  /** The WebSocket approval key, shared by every process of the app key through Redis. */
   approvalKey(signal?: AbortSignal): Promise<string>;
+  /** Drops the shared approval key if it is still `key` (KIS rejected it: OPSP0011); true when dropped. */
+  invalidateApprovalKey(key: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
     transport, redis, keyPrefix: ns, appKey: account.appKey, appSecret: account.appSecret, clock,
     refreshBeforeMs: o.tokenRefreshBeforeMs ?? 30 * 60_000, ...(logger ? { logger } : {}),
     ...(o.tokenMaxWaitMs ? { maxWaitMs: o.tokenMaxWaitMs } : {}),
+    ...(o.tokenIssueIntervalMs ? { issueIntervalMs: o.tokenIssueIntervalMs } : {}),
   });
   const limiter = new KisRateLimiter({ redis, keyPrefix: `${ns}:rl`, clock, rules: rateRules(account.env, { ...DEFAULT_RATE_LIMIT, ...o.rateLimit }) });
   const http = new KisHttp({
@@ -131,6 +137,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
     token: (signal) => tm.info(signal),
     revokeToken: (signal) => tm.revoke(signal),
     approvalKey: (signal) => tm.approvalKey(signal),
+    invalidateApprovalKey: (key) => tm.invalidateApprovalKey(key),
     async close() {
       if (closed) return;
       closed = true;

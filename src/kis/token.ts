@@ -34,20 +34,28 @@ export interface TokenManagerOptions {
   logger?: Logger;
   /** Give up waiting for a token after this much clock time (default 3 min). */
   maxWaitMs?: number;
+  /**
+   * Least clock time between two issuances for this app key (default 60 s: KIS answers EGW00133 within a
+   * minute; one KIS FAQ once said five minutes, so it is configurable as `kis.tokenIssueIntervalMs`).
+   */
+  issueIntervalMs?: number;
 }
 
-const ISSUE_INTERVAL_MS = 60_000;
+const DEFAULT_ISSUE_INTERVAL_MS = 60_000;
 const LOCK_TTL_REAL_MS = 30_000;
 /** Approval keys are valid 24 h; we re-issue a little earlier. */
 const APPROVAL_TTL_MS = 23 * 3_600_000;
 
-const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Deletes KEYS[1] only while it still holds ARGV[1] (our lock; the approval key KIS rejected). */
+const DELETE_IF_EQUAL_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const DROP_TOKEN_LUA = `local v = redis.call('GET', KEYS[1]) if v and cjson.decode(v).token == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export class KisTokenManager {
   /** What this process did (for metrics and tests): tokens it issued, EGW00133 answers it got. */
   readonly stats = { issued: 0, throttled: 0 };
   private cached: TokenInfo | undefined;
+  /** The approval key this process last handed out (scrubbed from error texts like the token). */
+  private lastApprovalKey: string | undefined;
   private inflight: Promise<TokenInfo> | undefined;
   private readonly o: TokenManagerOptions;
   private readonly keys: { token: string; lock: string; last: string; approval: string };
@@ -60,7 +68,7 @@ export class KisTokenManager {
 
   /** Secrets this manager knows, for scrubbing. */
   currentSecrets(): string[] {
-    return this.cached ? [this.cached.token] : [];
+    return [this.cached?.token, this.lastApprovalKey].filter((s): s is string => s !== undefined);
   }
 
   /** A valid access token (issued, refreshed or read from Redis as needed). */
@@ -102,7 +110,7 @@ export class KisTokenManager {
   /** The WebSocket approval key (`/oauth2/Approval`), cached in Redis for all processes. */
   async approvalKey(signal?: AbortSignal): Promise<string> {
     const existing = await this.o.redis.get(this.keys.approval);
-    if (existing) return existing;
+    if (existing) return (this.lastApprovalKey = existing);
     const path = ENDPOINTS.wsApproval.path;
     const res = await this.o.transport.send(path, {
       method: 'POST',
@@ -115,7 +123,21 @@ export class KisTokenManager {
     if (typeof key !== 'string' || !key.trim()) throw new KisResponseFormatError(path, 'approval_key', 'is missing or blank');
     const ttl = Math.ceil(this.o.clock.toRealMs(APPROVAL_TTL_MS));
     const set = await this.o.redis.set(this.keys.approval, key, 'PX', ttl, 'NX');
-    return set ? key : ((await this.o.redis.get(this.keys.approval)) ?? key);
+    return (this.lastApprovalKey = set ? key : ((await this.o.redis.get(this.keys.approval)) ?? key));
+  }
+
+  /**
+   * Forgets the shared approval key after KIS rejected it (WebSocket OPSP0011), so the next
+   * approvalKey() asks KIS for a new one. Only drops it while it is still `key`: another process may
+   * already have replaced it, and that newer key must survive. Returns whether it was dropped.
+   */
+  async invalidateApprovalKey(key: string): Promise<boolean> {
+    const dropped = await this.o.redis.eval(DELETE_IF_EQUAL_LUA, 1, this.keys.approval, key);
+    return dropped === 1;
+  }
+
+  private get issueIntervalMs(): number {
+    return this.o.issueIntervalMs ?? DEFAULT_ISSUE_INTERVAL_MS;
   }
 
   private fresh(t: TokenInfo): boolean {
@@ -163,9 +185,9 @@ export class KisTokenManager {
         const again = await this.read();
         if (again && this.fresh(again)) return (this.cached = again);
         const last = Number((await redis.get(this.keys.last)) ?? 0);
-        if (clock.now() - last < ISSUE_INTERVAL_MS) {
+        if (clock.now() - last < this.issueIntervalMs) {
           if (again && this.usable(again)) return (this.cached = again);
-          waitUntil = last + ISSUE_INTERVAL_MS + 500;
+          waitUntil = last + this.issueIntervalMs + 500;
         } else {
           try {
             return (this.cached = await this.issue(signal));
@@ -176,11 +198,11 @@ export class KisTokenManager {
             throttled = e;
             await redis.set(this.keys.last, String(clock.now()));
             if (again && this.usable(again)) return (this.cached = again);
-            waitUntil = clock.now() + ISSUE_INTERVAL_MS + 500;
+            waitUntil = clock.now() + this.issueIntervalMs + 500;
           }
         }
       } finally {
-        await redis.eval(RELEASE_LUA, 1, this.keys.lock, nonce);
+        await redis.eval(DELETE_IF_EQUAL_LUA, 1, this.keys.lock, nonce);
       }
       waitUntil ??= clock.now() + 1_000;
       if (waitUntil > deadline) break;

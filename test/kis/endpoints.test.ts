@@ -101,6 +101,19 @@ describe('futures/options endpoints', () => {
     expect(q.price).toBeGreaterThan(0);
   });
 
+  it('F/O current price of an option: strike and expiry of the listed series, IV and greeks typed as numbers', async () => {
+    const expiry = h.sim.market.optionExpiries('KOSPI200', 'monthly', today)[0]!;
+    const row = h.sim.market.optionBoard('KOSPI200', 'monthly', expiry, toKst(h.sim.clock.now())).calls.find((r) => r.atm === 'ATM')!;
+    const q = await h.client.foPrice({ code: row.instrument.code });
+    expect(q.strike).toBe(row.instrument.strike);
+    expect(q.lastTradingDate).toBe(row.instrument.expiry);
+    expect(q.iv).toBeGreaterThan(0);
+    expect(q.greeks.delta).toBeGreaterThan(0.2);
+    expect(q.greeks.delta).toBeLessThan(0.8);
+    expect(typeof q.greeks.gamma).toBe('number');
+    expect(q.price).toBeGreaterThan(0);
+  });
+
   it('F/O minute chart: 102 bars per call, paged back into the previous day session', async () => {
     const to = atMinutes(today, 10 * 60);
     const from = atMinutes(addDays(today, -1), 15 * 60);

@@ -49,9 +49,11 @@ describe('several processes, one app key', () => {
 
   it('three processes hammering for 3 s reach ≥ 95 % of the limit and never get EGW00201', async () => {
     const START_AT = String(Date.now() + 4_000);
-    // The default headroom (0.9 → 18/s sustained, ≤ 20 in any second); the spare calls absorb ~110 ms of
-    // jitter between our limiter (Redis clock) and the simulator's own clock.
-    const headroom = 0.9;
+    // Headroom 0.8 → 16/s sustained with a burst of 4, never more than 20 in any second. The simulator
+    // counts arrivals in this (shared, 2-core) test process: a stall there bunches arrivals, and the
+    // spare calls absorb up to 4 × 62.5 = 250 ms of it (0.9 absorbs only ~110 ms). The child processes
+    // warm up (connection, token, Lua script, compiled code paths) before START_AT.
+    const headroom = 0.8;
     const env = { ...baseEnv(), MODE: 'hammer', START_AT, DURATION_MS: '3000', CONCURRENCY: '8', HEADROOM: String(headroom) };
     const results = await Promise.all([runChild(env), runChild(env), runChild(env)]);
     const sum = (k: string): number => results.reduce((s, r) => s + Number(r[k]), 0);
@@ -64,7 +66,7 @@ describe('several processes, one app key', () => {
     // The burst goes out at `first`; every later call is spaced by the limiter.
     const achieved = (sum('ok') - rule.burst) / ((last - first) / 1000);
     const limit = 1000 / rule.intervalMs;
-    console.log(`rate limit under load: ${sum('ok')} calls, ${achieved.toFixed(2)}/s achieved, limit ${limit.toFixed(2)}/s`);
+    console.log(`rate limit under load: ${sum('ok')} calls, ${achieved.toFixed(2)}/s achieved, configured limit ${limit.toFixed(2)}/s (KIS: 20/s)`);
     expect(achieved).toBeGreaterThanOrEqual(0.95 * limit);
     expect(achieved).toBeLessThanOrEqual(20);
   });

@@ -68,6 +68,56 @@ describe('access tokens', () => {
     expect(a).toMatch(/^[0-9a-f-]{36}$/);
     expect(await h.another().approvalKey()).toBe(a);
   });
+
+  it('drops the shared approval key only while it is still the rejected one, then every client gets a fresh one', async () => {
+    const a = await h.client.approvalKey();
+    // Another process already replaced it (simulated by naming a different key): nothing is dropped.
+    expect(await h.client.invalidateApprovalKey('b1111111-2222-3333-4444-555555555555')).toBe(false);
+    expect(await h.another().approvalKey()).toBe(a);
+    expect(await h.client.invalidateApprovalKey(a)).toBe(true);
+    expect(await h.client.invalidateApprovalKey(a)).toBe(false);
+    const b = await h.another().approvalKey();
+    expect(b).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b).not.toBe(a);
+    expect(await h.client.approvalKey()).toBe(b);
+  });
+});
+
+describe('token refresh and issuance spacing', () => {
+  it('refreshes the shared token ahead of its expiry (tokenRefreshBeforeMs)', async () => {
+    // Refresh when less than 24 h − 2 min remain, i.e. two clock minutes after issuance (2 s at 60×);
+    // the simulator re-serves the same token for 1 minute only.
+    const h = await startSimClient({ speed: 60, sameTokenWindowMs: 60_000 }, { tokenRefreshBeforeMs: 24 * 3_600_000 - 120_000 });
+    try {
+      const first = await h.client.token();
+      await h.sim.clock.sleep(45_000);
+      expect((await h.client.token()).token).toBe(first.token);
+      await h.sim.clock.sleep(90_000);
+      const second = await h.client.token();
+      expect(second.token).not.toBe(first.token);
+      // Renewed while the old token still had almost a day to live, not after it failed.
+      expect(first.expiresAt - h.sim.clock.now()).toBeGreaterThan(23 * 3_600_000);
+      expect(h.client.tokens.stats.issued).toBe(2);
+      expect((await h.another().token()).token).toBe(second.token);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('spaces issuances by tokenIssueIntervalMs when configured longer than KIS’s minute', async () => {
+    const h = await startSimClient({ speed: 60 }, { tokenIssueIntervalMs: 150_000 });
+    try {
+      const first = await h.client.token();
+      expect(await h.client.revokeToken()).toBe(true);
+      const second = await h.client.token();
+      expect(second.token).not.toBe(first.token);
+      expect(second.issuedAt - first.issuedAt).toBeGreaterThanOrEqual(150_000);
+      // Waited out our own interval: KIS never had to answer EGW00133.
+      expect(h.client.tokens.stats.throttled).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('EGW00133 (one token per minute)', () => {
@@ -99,6 +149,8 @@ describe('EGW00133 (one token per minute)', () => {
       await c.close();
       expect(e).toBeInstanceOf(KisTokenIssueThrottledError);
       expect((e as KisTokenIssueThrottledError).action).toBe('wait');
+      // One EGW00133, then no second try inside the minute: it never loops on KIS.
+      expect(c.tokens.stats).toEqual({ issued: 0, throttled: 1 });
     } finally {
       await h.close();
     }
@@ -140,6 +192,30 @@ describe('error mapping over the wire', () => {
     expect(f).toBeInstanceOf(KisResponseFormatError);
     expect((f as KisResponseFormatError).field).toBe('(body)');
     h.sim.faults.clear();
+  });
+
+  it('a slow answer is cut off by the request timeout (retryable) or by the caller’s AbortSignal', async () => {
+    await h.client.token();
+    h.sim.faults.set({ latencyMs: 3_000 });
+    try {
+      const c = createKisClient({
+        account: { name: 'x', env: 'real', appKey: h.sim.appKey, appSecret: h.sim.appSecret, restUrl: h.sim.restUrl },
+        redisUrl: REDIS_URL, prefix: h.prefix, clock: h.sim.clock, requestTimeoutMs: 300,
+      });
+      const t0 = Date.now();
+      const e = await errorOf(c.stockPrice({ code: '005930' }));
+      await c.close();
+      expect(e).toBeInstanceOf(KisTransportError);
+      expect(e.message).toMatch(/no response within 300 ms/);
+      expect(Date.now() - t0).toBeLessThan(2_500);
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('caller gave up')), 200);
+      const t1 = Date.now();
+      await expect(h.client.stockPrice({ code: '005930' }, { signal: ac.signal })).rejects.toThrow('caller gave up');
+      expect(Date.now() - t1).toBeLessThan(2_500);
+    } finally {
+      h.sim.faults.clear();
+    }
   });
 
   it('an unreachable host is a retryable transport error', async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsApprovalError, WsConnectionError, WsKeyInUseError } from '../../src/kis/ws/errors.js';
 import { ShardedWsStream } from '../../src/kis/ws/shard.js';
 import { SessionLease } from '../../src/kis/ws/lease.js';
-import { createKisClient } from '../../src/kis/client.js';
+import { appKeyId, createKisClient } from '../../src/kis/client.js';
+import { approvalKeyFrom } from '../../src/kis/ws/approval.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { type Rig, busiest, startRig, until } from './ws-sim-helpers.js';
 
@@ -70,18 +71,47 @@ describe('approval key', () => {
   it('OPSP0011: reports WsApprovalError without the key, invalidates it, and reconnects with a fresh one', async () => {
     const fut = busiest(rig.sim, 'future').code;
     const bogus = 'a2585daf-8c09-4587-9fce-8ab893000000';
-    let calls = 0, invalidations = 0;
+    let calls = 0;
+    const rejected: string[] = [];
     const w = rig.client({
-      approvalKey: { get: async () => (++calls === 1 ? bogus : rig.kis.approvalKey()), invalidate: () => void invalidations++ },
+      approvalKey: { get: async () => (++calls === 1 ? bogus : rig.kis.approvalKey()), invalidate: (k) => void rejected.push(k) },
     });
     w.c.start();
     await w.c.subscribe('H0IFCNT0', fut);
     const e = w.errors.find((x) => x instanceof WsApprovalError)!;
     expect(e).toMatchObject({ code: 'OPSP0011' });
     expect(e.message).not.toContain(bogus);
-    expect(invalidations).toBe(1);
+    expect(rejected).toEqual([bogus]);
     expect(calls).toBe(2);
     await until(() => w.records.length > 0, 'records with the fresh key');
+    await w.c.close();
+  });
+
+  it('OPSP0011 on the key cached in Redis: approvalKeyFrom(kis) drops it there, so no process offers it again', async () => {
+    const fut = busiest(rig.sim, 'future').code;
+    // A key KIS no longer knows (expired, or issued by a simulator that restarted), shared by all processes.
+    const stale = 'c0ffee00-8c09-4587-9fce-8ab893000000';
+    const cacheKey = `${rig.prefix}:kis:${appKeyId(rig.sim.appKey)}:approval`;
+    await rig.redis.set(cacheKey, stale, 'PX', 600_000);
+    expect(await rig.kis.approvalKey()).toBe(stale);
+    const w = rig.client({ approvalKey: approvalKeyFrom(rig.kis) });
+    w.c.start();
+    await w.c.subscribe('H0IFCNT0', fut);
+    expect(w.errors.filter((x) => x instanceof WsApprovalError)).toHaveLength(1);
+    await until(() => w.records.length > 0, 'records with the fresh key');
+    const fresh = await rig.redis.get(cacheKey);
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh).not.toBe(stale);
+    // Another process on the same app key now gets the fresh key, not the rejected one.
+    const other = createKisClient({
+      account: { name: 'other', env: 'real', appKey: rig.sim.appKey, appSecret: rig.sim.appSecret, restUrl: rig.sim.restUrl },
+      redisUrl: REDIS_URL, prefix: rig.prefix, clock: rig.sim.clock,
+    });
+    try {
+      expect(await other.approvalKey()).toBe(fresh);
+    } finally {
+      await other.close();
+    }
     await w.c.close();
   });
 });
@@ -108,7 +138,7 @@ describe('sharding across app keys', () => {
       createKisClient({ account: { name: k.appKey, env: 'real', ...k, restUrl: shardRig.sim.restUrl }, redisUrl: REDIS_URL, prefix: shardRig.prefix, clock: shardRig.sim.clock }),
     );
     const stream = new ShardedWsStream({
-      accounts: keys.map((k, i) => ({ name: `key${i + 1}`, appKey: k.appKey, approvalKey: () => kisFor[i]!.approvalKey(), url: shardRig.sim.wsUrl })),
+      accounts: keys.map((k, i) => ({ name: `key${i + 1}`, appKey: k.appKey, approvalKey: approvalKeyFrom(kisFor[i]!), url: shardRig.sim.wsUrl })),
       clock: shardRig.sim.clock,
       subscribeIntervalMs: 0,
       settings: { maxSubscriptionsPerSession: 2, reconnectMinMs: 100, reconnectMaxMs: 200 },

@@ -1,7 +1,7 @@
 /** Shared set-up for the realtime client's integration tests: the simulator over real sockets, real Redis. */
 import { Redis } from 'ioredis';
 import { createKisClient, type KisClient } from '../../src/kis/client.js';
-import { KisWsClient, type KisWsClientOptions, type WsGap } from '../../src/kis/ws/index.js';
+import { KisWsClient, approvalKeyFrom, type KisWsClientOptions, type WsGap } from '../../src/kis/ws/index.js';
 import type { WsError } from '../../src/kis/ws/errors.js';
 import type { WsRecord } from '../../src/kis/ws/records.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
@@ -47,7 +47,7 @@ export async function startRig(opts: Parameters<typeof startSimulator>[0]): Prom
       const c = new KisWsClient({
         url: sim.wsUrl,
         appKey: sim.appKey,
-        approvalKey: () => kis.approvalKey(),
+        approvalKey: approvalKeyFrom(kis),
         clock: sim.clock,
         subscribeIntervalMs: 0,
         settings: { reconnectMinMs: 100, reconnectMaxMs: 400, silenceTimeoutMs: 5_000 },

@@ -46,6 +46,7 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
     custtype: config.kis.custtype,
     requestTimeoutMs: config.kis.requestTimeoutMs,
     tokenRefreshBeforeMs: config.kis.tokenRefreshBeforeMs,
+    tokenIssueIntervalMs: config.kis.tokenIssueIntervalMs,
     rateLimit: config.kis.rateLimit,
     logger,
   };

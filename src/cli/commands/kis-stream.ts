@@ -6,7 +6,7 @@ import type { CliContext } from '../context.js';
 import { UserError } from '../../errors.js';
 import { createKisClient, type KisClient } from '../../kis/client.js';
 import { KIS_HOSTS } from '../../kis/spec/index.js';
-import { KisWsClient, SUPPORTED_TRS, type WsRecord } from '../../kis/ws/index.js';
+import { KisWsClient, SUPPORTED_TRS, approvalKeyFrom, type WsRecord } from '../../kis/ws/index.js';
 import { type Clock, clockFromEnv } from '../../time/clock.js';
 import { formatKstIso } from '../../time/kst.js';
 
@@ -57,19 +57,32 @@ interface Target {
   kis: KisClient;
   clock: Clock;
   label: string;
+  /** For the one-session-per-app-key lease shared with every other krtrade process (real accounts). */
+  lease?: { redis: Redis; prefix: string };
   close(): Promise<void>;
 }
 
 async function openTarget(ctx: CliContext, o: StreamOptions): Promise<Target> {
   const { config } = ctx.config();
   const logger = ctx.logger();
-  const common = { redisUrl: config.redis.url, custtype: config.kis.custtype, requestTimeoutMs: config.kis.requestTimeoutMs, logger };
+  const common = {
+    redisUrl: config.redis.url, custtype: config.kis.custtype, requestTimeoutMs: config.kis.requestTimeoutMs,
+    tokenRefreshBeforeMs: config.kis.tokenRefreshBeforeMs, tokenIssueIntervalMs: config.kis.tokenIssueIntervalMs, rateLimit: config.kis.rateLimit, logger,
+  };
   if (config.kis.accounts.length) {
     const acct = o.account ? config.kis.accounts.find((a) => a.name === o.account) : config.kis.accounts[0];
     if (!acct) throw new UserError(`--account: no KIS account named ${JSON.stringify(o.account)}`);
     const clock = clockFromEnv();
-    const kis = createKisClient({ ...common, prefix: config.redis.prefix, clock, account: { name: acct.name, env: acct.env, appKey: acct.appKey, appSecret: acct.appSecret, ...(acct.restUrl ? { restUrl: acct.restUrl } : {}) } });
-    return { url: acct.wsUrl ?? KIS_HOSTS[acct.env].ws, appKey: acct.appKey, kis, clock, label: `KIS ${acct.env} account ${acct.name}`, close: () => kis.close() };
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+    const kis = createKisClient({ ...common, redis, prefix: config.redis.prefix, clock, account: { name: acct.name, env: acct.env, appKey: acct.appKey, appSecret: acct.appSecret, ...(acct.restUrl ? { restUrl: acct.restUrl } : {}) } });
+    return {
+      url: acct.wsUrl ?? KIS_HOSTS[acct.env].ws, appKey: acct.appKey, kis, clock, label: `KIS ${acct.env} account ${acct.name}`,
+      lease: { redis, prefix: config.redis.prefix },
+      async close() {
+        await kis.close();
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
   }
   if (o.account) throw new UserError(`--account ${o.account}: no KIS accounts are configured (the embedded simulator is used)`);
   const { startSimulator } = await import('../../sim/index.js');
@@ -117,8 +130,9 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
       }
       const target = await openTarget(ctx, o);
       const client = new KisWsClient({
-        url: target.url, appKey: target.appKey, approvalKey: () => target.kis.approvalKey(), clock: target.clock,
+        url: target.url, appKey: target.appKey, approvalKey: approvalKeyFrom(target.kis), clock: target.clock,
         custtype: config.kis.custtype, settings: config.kis.ws, logger: ctx.logger(),
+        ...(target.lease ? { redis: target.lease.redis, redisPrefix: target.lease.prefix } : {}),
       });
       let count = 0;
       client.on('record', (r) => {

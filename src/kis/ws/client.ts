@@ -8,18 +8,17 @@
  *   (the last frame before the drop) and `to` (all subscriptions restored) — backfill it.
  * - `error` (WsError subclasses): refusals, bad frames, approval/key-in-use problems. Never fatal; when no
  *   `error` listener is attached they are logged instead of throwing.
+ * - `notice` (WsNotice): OPSP0002 already subscribed (counts as the ACK) / OPSP0003 not subscribed.
  * - `state` (WsState, detail).
  */
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
-import type { Config } from '../../config/schema.js';
 import { KrtradeError } from '../../errors.js';
-import type { Logger } from '../../log.js';
 import { defaultCalendar } from '../../market/calendar/index.js';
 import { type Clock, RealClock } from '../../time/clock.js';
 import { type KstTime, toKst } from '../../time/kst.js';
 import { backoffDelay } from './backoff.js';
-import { FrameDater, type TradingDayCalendar } from './dating.js';
+import type { ApprovalKeySource, KisWsClientOptions, KisWsEvents, WsSettings, WsState } from './client-types.js';
+import { FrameDater } from './dating.js';
 import { WsApprovalError, WsConnectionError, type WsError, WsFrameError, WsKeyInUseError, WsSubscriptionError } from './errors.js';
 import { SessionLease } from './lease.js';
 import { sessionUrl } from './messages.js';
@@ -28,55 +27,12 @@ import type { WsRecord } from './records.js';
 import { type SessionEnd, WsSession } from './session.js';
 import { type SubscriptionId, SubscriptionTable } from './subscriptions.js';
 
-export type WsState = 'idle' | 'connecting' | 'open' | 'backoff' | 'waiting-for-key' | 'closed';
+export type { ApprovalKeySource, KisWsClientOptions, KisWsEvents, WsGap, WsNotice, WsSettings, WsState } from './client-types.js';
 
-export interface WsGap {
-  from: KstTime;
-  to: KstTime;
-  subscriptions: SubscriptionId[];
-  reason: string;
-}
-
-export interface KisWsEvents {
-  record: [record: WsRecord];
-  gap: [gap: WsGap];
-  error: [error: WsError];
-  state: [state: WsState, detail: string];
-}
-
-export interface ApprovalKeySource {
-  get(): Promise<string>;
-  /** Called after KIS rejected the key (OPSP0011), before the next get(). */
-  invalidate?(): void | Promise<void>;
-}
-
-export type WsSettings = Config['kis']['ws'];
-
-export interface KisWsClientOptions {
-  /** WebSocket base URL (KIS_HOSTS.real.ws, or the simulator's wsUrl); `/tryitout` is added when it has no path. */
-  url: string;
-  /** Identifies the session for the one-session-per-key lease (only its hash is stored). Never sent. */
-  appKey: string;
-  approvalKey: (() => Promise<string>) | ApprovalKeySource;
-  custtype?: 'P' | 'B';
-  clock?: Clock;
-  calendar?: TradingDayCalendar;
-  /** `kis.ws` from the config. */
-  settings?: Partial<WsSettings>;
-  /** With Redis, processes sharing it never open two sessions for one app key. */
-  redis?: Redis;
-  redisPrefix?: string;
-  leaseTtlMs?: number;
-  /** Wait after OPSP8996 or a busy lease (default: reconnectMaxMs). */
-  keyInUseBackoffMs?: number;
-  /** Pause between subscribe messages (KIS blocks floods; official samples use 100–500 ms). */
-  subscribeIntervalMs?: number;
-  connectTimeoutMs?: number;
-  logger?: Logger;
-  random?: () => number;
-}
-
-const DEFAULTS: WsSettings = { maxSubscriptionsPerSession: 41, reconnectMinMs: 2_000, reconnectMaxMs: 90_000, silenceTimeoutMs: 150_000 };
+const DEFAULTS: WsSettings = {
+  maxSubscriptionsPerSession: 41, reconnectMinMs: 2_000, reconnectMaxMs: 90_000, silenceTimeoutMs: 150_000,
+  subscribeIntervalMs: 100, pingReply: 'echo',
+};
 /** A connection that lasted this long resets the back-off. */
 const STABLE_MS = 60_000;
 
@@ -93,6 +49,8 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
   private loop: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
+  /** The invalidation of a rejected approval key, awaited before asking for the next key. */
+  private approvalInvalidation: Promise<void> | undefined;
   private pendingGap: { from: KstTime; subscriptions: SubscriptionId[]; reason: string } | undefined;
   private openWaiters: (() => void)[] = [];
   private currentState: WsState = 'idle';
@@ -213,6 +171,8 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
     this.keepLease();
     let approvalKey: string;
     try {
+      await this.approvalInvalidation;
+      this.approvalInvalidation = undefined;
       approvalKey = await this.approval.get();
     } catch (e) {
       this.report(new WsApprovalError(e instanceof Error ? e.message : String(e), undefined, { cause: e }));
@@ -228,7 +188,8 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
       dater: this.dater,
       silenceTimeoutMs: this.settings.silenceTimeoutMs,
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
-      subscribeIntervalMs: this.opts.subscribeIntervalMs ?? 50,
+      subscribeIntervalMs: this.opts.subscribeIntervalMs ?? this.settings.subscribeIntervalMs,
+      pingReply: this.settings.pingReply,
       keyInUseMs: this.keyInUseMs,
       nowKst: () => toKst(this.clock.now()),
       logger: this.opts.logger,
@@ -236,9 +197,10 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
         open: () => this.onOpen(),
         record: (r) => this.emitRecord(r),
         error: (e) => this.report(e),
+        notice: (n) => this.safeEmit('notice', n),
         settled: () => this.emitGap(),
         dropped: (from, reason) => this.noteGap(from, reason),
-        invalidateApproval: () => void Promise.resolve(this.approval.invalidate?.()).catch(() => undefined),
+        invalidateApproval: (rejected) => this.invalidateApproval(rejected),
       },
       counters: this.counters,
     });
@@ -246,6 +208,16 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
     const end = await session.run();
     this.session = undefined;
     return end;
+  }
+
+  private invalidateApproval(rejected: string): void {
+    const previous = this.approvalInvalidation ?? Promise.resolve();
+    this.approvalInvalidation = previous
+      .then(() => this.approval.invalidate?.(rejected))
+      .then(
+        () => undefined,
+        (e: unknown) => this.opts.logger?.warn({ err: { message: e instanceof Error ? e.message : String(e) } }, 'could not drop the rejected approval key'),
+      );
   }
 
   private onOpen(): void {

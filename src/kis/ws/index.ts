@@ -4,8 +4,9 @@
  * for the simulator, tests and benches.
  */
 export {
-  KisWsClient, type KisWsClientOptions, type KisWsEvents, type WsGap, type WsState, type WsSettings, type ApprovalKeySource,
+  KisWsClient, type KisWsClientOptions, type KisWsEvents, type WsGap, type WsNotice, type WsState, type WsSettings, type ApprovalKeySource,
 } from './client.js';
+export { approvalKeyFrom } from './approval.js';
 export { ShardedWsStream, type ShardedWsOptions, type WsShardAccount } from './shard.js';
 export * from './errors.js';
 export type * from './records.js';

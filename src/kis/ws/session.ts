@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import type { KstTime } from '../../time/kst.js';
 import { decodeRecords } from './decode.js';
+import type { WsNotice } from './client-types.js';
 import type { FrameDater } from './dating.js';
 import { WsApprovalError, WsConnectionError, type WsError, WsFrameError, WsKeyInUseError, WsSubscriptionError, WsSubscriptionLimitError, truncateRaw } from './errors.js';
 import { parseFrame, type RefusalFrame } from './frame.js';
@@ -24,11 +25,13 @@ export interface SessionHooks {
   open(): void;
   record(r: WsRecord): void;
   error(e: WsError): void;
+  notice(n: WsNotice): void;
   /** Every wanted subscription has been answered on this connection. */
   settled(): void;
   /** The open socket went away; `from` is the time of its last frame. */
   dropped(from: KstTime, reason: string): void;
-  invalidateApproval(): void;
+  /** KIS rejected `approvalKey` (OPSP0011). */
+  invalidateApproval(approvalKey: string): void;
 }
 
 export interface SessionOptions {
@@ -40,6 +43,8 @@ export interface SessionOptions {
   silenceTimeoutMs: number;
   connectTimeoutMs: number;
   subscribeIntervalMs: number;
+  /** PINGPONG answer: text echo (most clients), a WebSocket pong control frame (official samples), or both. */
+  pingReply: 'echo' | 'pong' | 'both';
   keyInUseMs: number;
   nowKst: () => KstTime;
   logger: Logger | undefined;
@@ -131,6 +136,19 @@ export class WsSession {
     clearTimeout(t);
   }
 
+  /** KIS echoes the approval key in some messages (OPSP0011): it never reaches an error or a log. */
+  private scrub(text: string): string {
+    return this.o.approvalKey.length >= 6 ? text.split(this.o.approvalKey).join('****') : text;
+  }
+
+  private pong(text: string): void {
+    try {
+      this.ws?.pong(text);
+    } catch (e) {
+      this.o.logger?.debug({ err: e }, 'pong on a closing KIS WebSocket');
+    }
+  }
+
   private send(text: string): void {
     try {
       this.ws?.send(text);
@@ -164,7 +182,7 @@ export class WsSession {
     try {
       this.handle(text);
     } catch (e) {
-      this.o.hooks.error(new WsFrameError(`internal error while handling the frame: ${e instanceof Error ? e.message : String(e)}`, truncateRaw(text)));
+      this.o.hooks.error(new WsFrameError(`internal error while handling the frame: ${e instanceof Error ? e.message : String(e)}`, truncateRaw(this.scrub(text))));
     }
   }
 
@@ -188,8 +206,10 @@ export class WsSession {
         return;
       }
       case 'pingpong':
-        // Text echo: the form most clients use; KIS drops sessions that never answer.
-        return this.send(text);
+        // KIS drops sessions that never answer; which form it wants is undocumented (reference §9.11).
+        if (this.o.pingReply !== 'pong') this.send(text);
+        if (this.o.pingReply !== 'echo') this.pong(text);
+        return;
       case 'ack':
         table.ack(f.trId, f.trKey, f.aes);
         if (table.settled()) hooks.settled();
@@ -200,27 +220,28 @@ export class WsSession {
       case 'refusal':
         return this.refusal(f);
       case 'bad':
-        return hooks.error(new WsFrameError(f.reason, f.raw));
+        return hooks.error(new WsFrameError(this.scrub(f.reason), truncateRaw(this.scrub(text))));
     }
   }
 
   private refusal(f: RefusalFrame): void {
     const { table, hooks } = this.o;
     // KIS echoes the approval key in some messages (OPSP0011): never pass it on.
-    const msg = f.msg.split(this.o.approvalKey).join('****');
+    const msg = this.scrub(f.msg);
     switch (f.msgCd) {
       case 'OPSP0002': // already subscribed: as good as an ACK
         if (f.trId !== null) table.ack(f.trId, f.trKey ?? '', undefined);
+        hooks.notice({ kind: 'already-subscribed', code: f.msgCd, trId: f.trId, trKey: f.trKey, message: msg });
         break;
       case 'OPSP0003': // unsubscribe of something not registered: nothing to do
-        return;
+        return hooks.notice({ kind: 'not-subscribed', code: f.msgCd, trId: f.trId, trKey: f.trKey, message: msg });
       case 'OPSP0008': {
         const s = table.refuse(f.trId, f.trKey, (x) => new WsSubscriptionLimitError(table.limit, x.trId, x.trKey, 'server'));
         hooks.error(new WsSubscriptionLimitError(table.limit, s?.trId ?? f.trId ?? '?', s?.trKey ?? f.trKey ?? '?', 'server'));
         break;
       }
       case 'OPSP0011':
-        hooks.invalidateApproval();
+        hooks.invalidateApproval(this.o.approvalKey);
         hooks.error(new WsApprovalError(`KIS rejected the approval key (${f.msgCd} ${msg})`, f.msgCd));
         return this.abandon({ kind: 'approval' });
       case 'OPSP8996':

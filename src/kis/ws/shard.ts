@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { KrtradeError } from '../../errors.js';
-import { type ApprovalKeySource, KisWsClient, type KisWsClientOptions, type WsGap, type WsState } from './client.js';
+import { type ApprovalKeySource, KisWsClient, type KisWsClientOptions, type WsGap, type WsNotice, type WsState } from './client.js';
 import { WsSubscriptionLimitError, type WsError } from './errors.js';
 import type { WsRecord } from './records.js';
 import type { SubscriptionId } from './subscriptions.js';
@@ -24,6 +24,7 @@ export interface ShardedWsEvents {
   record: [record: WsRecord, shard: string];
   gap: [gap: WsGap, shard: string];
   error: [error: WsError, shard: string];
+  notice: [notice: WsNotice, shard: string];
   state: [state: WsState, detail: string, shard: string];
 }
 
@@ -43,6 +44,7 @@ export class ShardedWsStream extends EventEmitter<ShardedWsEvents> {
         if (this.listenerCount('error') > 0) this.emit('error', e, a.name);
         else common.logger?.warn({ err: { name: e.name, message: e.message, code: e.code }, shard: a.name }, 'KIS WebSocket');
       });
+      client.on('notice', (n) => this.emit('notice', n, a.name));
       client.on('state', (s, d) => this.emit('state', s, d, a.name));
       return { name: a.name, client };
     });
