@@ -1,6 +1,7 @@
 /**
- * pino logging. JSON by default, pretty in a terminal. Secrets are redacted by key name at any depth,
- * and values that look like KIS tokens are never logged by our code (callers pass masked values).
+ * pino logging. JSON by default, pretty in a terminal. Secrets are redacted by key name (any spelling:
+ * `appKey`, `APPKEY`, `app_key`) at any depth, in log objects and child-logger bindings alike; values
+ * that look like KIS tokens are never logged by our code (callers pass masked values).
  */
 import { pino, type Logger } from 'pino';
 
@@ -8,11 +9,60 @@ export type { Logger };
 
 /** Keys whose values are never written to a log line, at any nesting depth. */
 export const SECRET_KEYS = [
-  'appKey', 'appkey', 'appSecret', 'appsecret', 'secretkey', 'token', 'access_token', 'accessToken',
-  'approval_key', 'approvalKey', 'authorization', 'password', 'personalseckey', 'iv', 'key',
+  'appKey',
+  'appkey',
+  'appSecret',
+  'appsecret',
+  'secretkey',
+  'token',
+  'access_token',
+  'accessToken',
+  'approval_key',
+  'approvalKey',
+  'authorization',
+  'password',
+  'personalseckey',
+  'iv',
+  'key',
+  'secret',
 ];
 
 const paths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+
+const CENSOR = '[redacted]';
+const normalise = (k: string): string => k.toLowerCase().replace(/[_-]/g, '');
+const SECRET_NORMALISED = new Set(SECRET_KEYS.map(normalise));
+/** Deeper than this, objects are replaced wholesale: nothing below is looked at, so nothing can leak. */
+const MAX_DEPTH = 12;
+
+const isPlain = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/** A copy of `v` with every secret-named key censored; leaves Errors, Dates, Buffers to pino's serializers. */
+export function redactSecrets(v: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (!Array.isArray(v) && !isPlain(v)) return v;
+  if (seen.has(v)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  seen.add(v);
+  const out = Array.isArray(v)
+    ? v.map((x) => redactSecrets(x, depth + 1, seen))
+    : Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [
+          k,
+          SECRET_NORMALISED.has(normalise(k)) ? CENSOR : redactSecrets(x, depth + 1, seen),
+        ]),
+      );
+  seen.delete(v);
+  return out;
+}
+
+const formatters = {
+  log: (o: Record<string, unknown>) => redactSecrets(o) as Record<string, unknown>,
+  bindings: (o: Record<string, unknown>) => redactSecrets(o) as Record<string, unknown>,
+};
 
 export interface LogOptions {
   level?: string;
@@ -23,10 +73,14 @@ export interface LogOptions {
 
 export function createLogger(opts: LogOptions = {}): Logger {
   const pretty = opts.pretty ?? (process.stdout.isTTY && !opts.stream);
-  const base = { level: opts.level ?? 'info', redact: { paths, censor: '[redacted]' } };
+  // `redact` (compiled, fast) covers the usual places; `formatters` catch any depth and spelling.
+  const base = { level: opts.level ?? 'info', redact: { paths, censor: CENSOR }, formatters };
   if (opts.stream) return pino(base, opts.stream as pino.DestinationStream);
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   return pino(base);
 }
@@ -36,4 +90,18 @@ export function mask(secret: string | undefined): string {
   if (!secret) return '(unset)';
   if (secret.length <= 8) return '****';
   return `${secret.slice(0, 4)}…(${secret.length} chars)`;
+}
+
+/** A connection URL for display: the password (in the authority or a `password=` parameter) replaced. */
+export function maskUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    // Not parseable: hide whatever follows a `user:` before an `@`, and any password parameter.
+    return url.replace(/:[^:@/\s]*@/, ':****@').replace(/(password=)[^&\s]*/gi, '$1****');
+  }
+  if (u.password) u.password = '****';
+  for (const k of [...u.searchParams.keys()]) if (/password/i.test(k)) u.searchParams.set(k, '****');
+  return u.toString();
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { type Config, configSchema } from './schema.js';
 
@@ -45,7 +45,8 @@ function coerce(raw: string): unknown {
   return raw;
 }
 
-const camel = (s: string): string => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camel = (s: string): string =>
+  s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export function envOverrides(env: NodeJS.ProcessEnv): Json {
   const out: Json = {};
@@ -79,6 +80,70 @@ export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 
+/** The schema under its default/prefault/optional/nullable wrappers. */
+export function innerSchema(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (
+    s instanceof z.ZodDefault ||
+    s instanceof z.ZodPrefault ||
+    s instanceof z.ZodOptional ||
+    s instanceof z.ZodNullable
+  ) {
+    s = s.unwrap() as z.ZodType;
+  }
+  return s;
+}
+
+/**
+ * Keys of `input` the schema does not know, with their paths (zod would silently strip them, so a
+ * misspelt key would fall back to its default). Walks the schema, so it works when other fields are bad.
+ */
+export function unknownKeys(input: unknown, schema: z.ZodType, path: string[] = []): string[] {
+  const s = innerSchema(schema);
+  if (s instanceof z.ZodArray && Array.isArray(input)) {
+    return input.flatMap((x, i) => unknownKeys(x, s.element as z.ZodType, [...path, String(i)]));
+  }
+  if (s instanceof z.ZodUnion) {
+    // The option that explains the input best (a discriminated union: the one with the right tag).
+    const lists = (s.options as z.ZodType[]).map((o) => unknownKeys(input, o, path));
+    return lists.reduce((best, l) => (l.length < best.length ? l : best), lists[0] ?? []);
+  }
+  if (!(s instanceof z.ZodObject) || !isObject(input)) return [];
+  const shape = s.shape as Record<string, z.ZodType>;
+  return Object.entries(input).flatMap(([k, v]) => {
+    const here = [...path, k];
+    const field = shape[k];
+    if (field) return unknownKeys(v, field, here);
+    // The closest known key, when it is close enough to be a typo.
+    const near = Math.min(2, Math.floor(k.length / 3));
+    const [hint] = Object.keys(shape)
+      .map((c) => ({ c, d: c.toLowerCase() === k.toLowerCase() ? 0 : editDistance(c, k) }))
+      .filter((x) => x.d <= near)
+      .sort((a, b) => a.d - b.d)
+      .map((x) => x.c);
+    return [`${here.join('.')}: unknown key${hint ? ` (did you mean ${[...path, hint].join('.')}?)` : ''}`];
+  });
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Edits (insert, delete, substitute, swap two neighbours) between two keys: `prot` is 1 from `port`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 export interface LoadOptions {
   configPath?: string;
   env?: NodeJS.ProcessEnv;
@@ -95,7 +160,11 @@ export interface LoadedConfig {
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
   const explicit = opts.configPath ?? env.KRTRADE_CONFIG;
-  const file = explicit ? resolve(explicit) : existsSync('krtrade.config.json') ? resolve('krtrade.config.json') : undefined;
+  const file = explicit
+    ? resolve(explicit)
+    : existsSync('krtrade.config.json')
+      ? resolve('krtrade.config.json')
+      : undefined;
   let fromFile: unknown = {};
   if (file) {
     let text: string;
@@ -110,8 +179,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
     }
   }
-  const merged = deepMerge(deepMerge(fromFile, envOverrides(env)), opts.overrides ?? {});
-  const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) throw new ConfigError(file ? `${file} + environment` : 'environment', formatIssues(parsed.error));
+  const written = deepMerge(fromFile, envOverrides(env));
+  const parsed = configSchema.safeParse(deepMerge(written, opts.overrides ?? {}));
+  // Only what a person wrote (file, KRTRADE_* variables) is checked for unknown keys; programmatic overrides are trusted.
+  const issues = [
+    ...(parsed.success ? [] : formatIssues(parsed.error)),
+    ...unknownKeys(written, configSchema),
+  ];
+  if (!parsed.success || issues.length)
+    throw new ConfigError(file ? `${file} + environment` : 'environment', issues);
   return file ? { config: parsed.data, file } : { config: parsed.data };
 }

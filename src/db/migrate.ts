@@ -2,14 +2,21 @@
  * Numbered plain-SQL migrations (`migrations/NNNN_name.sql`), applied in order inside one transaction
  * each, recorded in `schema_migrations`, under a session advisory lock so concurrent starters wait.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { KrtradeError } from '../errors.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/** `<root>/migrations/`: two levels up from the sources (`src/db/`), three from the build (`dist/src/db/`). */
+export function findMigrationsDir(from: string = import.meta.url): string {
+  const candidates = ['../../migrations/', '../../../migrations/'].map((up) =>
+    fileURLToPath(new URL(up, from)),
+  );
+  return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
+}
+export const MIGRATIONS_DIR = findMigrationsDir();
 /** Arbitrary constant: the advisory-lock key for migrations. */
 const MIGRATION_LOCK_KEY = 0x6b72_7464;
 
@@ -23,12 +30,20 @@ export interface Migration {
 }
 
 export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((file) => {
     const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
     if (!m) throw new KrtradeError(`migration file name ${file} must look like 0001_name.sql`);
     const sql = readFileSync(join(dir, file), 'utf8');
-    return { version: Number(m[1]), label: file.slice(0, -4), name: m[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    return {
+      version: Number(m[1]),
+      label: file.slice(0, -4),
+      name: m[2]!,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+    };
   });
 }
 
@@ -62,7 +77,9 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
       try {
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-          m.version, m.name, m.checksum,
+          m.version,
+          m.name,
+          m.checksum,
         ]);
         await client.query('COMMIT');
       } catch (e) {

@@ -6,6 +6,7 @@
  * without talking to each other.
  */
 import { z } from 'zod';
+import { ConfigError } from '../errors.js';
 import { type Instant, instant } from './kst.js';
 
 export const clockSpecSchema = z.discriminatedUnion('kind', [
@@ -39,10 +40,13 @@ function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -86,7 +90,9 @@ export class AcceleratedClock implements Clock {
 }
 
 export function clockFromSpec(spec: ClockSpec): Clock {
-  return spec.kind === 'real' ? new RealClock() : new AcceleratedClock(spec.simStart, spec.speed, spec.realAnchor);
+  return spec.kind === 'real'
+    ? new RealClock()
+    : new AcceleratedClock(spec.simStart, spec.speed, spec.realAnchor);
 }
 
 /** Env var through which a parent process hands its clock to child processes. */
@@ -99,9 +105,15 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new Error(`${CLOCK_ENV} is not valid JSON`);
+    throw new ConfigError(CLOCK_ENV, [`${CLOCK_ENV} is not valid JSON`]);
   }
   const parsed = clockSpecSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${CLOCK_ENV} is not a valid clock spec: ${parsed.error.message}`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(
+      CLOCK_ENV,
+      issues.map((i) => `${CLOCK_ENV} is not a valid clock spec: ${i}`),
+    );
+  }
   return clockFromSpec(parsed.data);
 }

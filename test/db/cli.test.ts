@@ -6,13 +6,16 @@ import { createTestDb, type TestDb } from '../helpers/db.js';
 import { runCli } from '../helpers/cli.js';
 import { writeCandles } from '../../src/db/writer.js';
 import { kstTime } from '../../src/time/kst.js';
+import { listMigrations } from '../../src/db/migrate.js';
 import { candles } from './fixtures.js';
 
 let db: TestDb;
+let empty: TestDb;
 const dir = mkdtempSync(join(tmpdir(), 'krtrade-db-cli-'));
 const run = (args: string[]) => runCli(args, { env: { KRTRADE_DATABASE_URL: db.url }, cwd: dir });
 
 beforeAll(async () => {
+  empty = await createTestDb({ migrate: false });
   db = await createTestDb();
   // Two trading days of one symbol: 24th 09:00–09:29 and 25th 09:00–09:09.
   await writeCandles(db.pool, 'futures_101', [
@@ -21,7 +24,71 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await db?.drop();
+  await Promise.all([db?.drop(), empty?.drop()]);
+});
+
+describe('krtrade db migrate', () => {
+  it('applies every migration once, then reports up to date', async () => {
+    const env = { KRTRADE_DATABASE_URL: empty.url };
+    const first = await runCli(['db', 'migrate', '--json'], { env, cwd: dir });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const files = listMigrations().map((m) => m.label);
+    expect(JSON.parse(first.stdout)).toEqual({ applied: files, alreadyApplied: 0 });
+    const again = await runCli(['db', 'migrate'], { env, cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim()).toBe(`up to date (${files.length} migrations)`);
+    const rows = await empty.pool.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY 1',
+    );
+    expect(rows.rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
+  });
+});
+
+describe('database failures are one line that says what to do, password masked', () => {
+  let bare: TestDb;
+  beforeAll(async () => {
+    bare = await createTestDb({ migrate: false });
+  });
+  afterAll(async () => bare?.drop());
+
+  it.each([
+    [
+      ['db', 'status'],
+      'unmigrated',
+      /relation "data_latest" does not exist: a table is missing: run `krtrade db migrate` first/,
+    ],
+    [
+      ['calendar', '--db', '--date', '2026-11-19'],
+      'unmigrated',
+      /"calendar_overrides" does not exist: .*krtrade db migrate/,
+    ],
+    [
+      ['db', 'migrate'],
+      'refused',
+      /ECONNREFUSED.*is PostgreSQL running\? \(database postgres:\/\/u:\*\*\*\*@127\.0\.0\.1:1\/x\)/,
+    ],
+    [
+      ['db', 'status', '--json'],
+      'missing',
+      /database "krt_test_no_such_db" does not exist: .*KRTRADE_DATABASE_URL/,
+    ],
+    [['calendar', '--db', '--date', '2026-11-19'], 'refused', /ECONNREFUSED/],
+  ])('%j with the database %s', async (args, kind, re) => {
+    const url =
+      kind === 'unmigrated'
+        ? bare.url
+        : kind === 'refused'
+          ? 'postgres://u:hunter2@127.0.0.1:1/x'
+          : bare.url.replace(/\/[^/]*$/, '/krt_test_no_such_db');
+    const r = await runCli(args, { env: { KRTRADE_DATABASE_URL: url }, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).toMatch(/^krtrade: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('hunter2');
+  });
 });
 
 describe('krtrade db status / export', () => {
@@ -38,6 +105,10 @@ describe('krtrade db status / export', () => {
     expect(s.tables.find((t) => t.name === 'futures_101')).toMatchObject({ rows: 40, parent: 'candles_1m' });
     expect(s.tables.find((t) => t.name === 'candles_1m')).toMatchObject({ rows: 40 });
     expect(s.latest).toEqual([{ source: 'futures_101', symbol: 'A01612', lastTime: '2026-11-25T09:09:00' }]);
+    const text = await run(['db', 'status']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^ {2}futures_101 +40 /m);
+    expect(text.stdout).toMatch(/latest data \(KST\):\n {2}futures_101 +A01612 +2026-11-25T09:09:00/);
   });
 
   it('exports a time range as CSV to a file; a date-only --to includes that day', async () => {

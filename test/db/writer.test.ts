@@ -106,6 +106,15 @@ describe('writeCandles', () => {
       [candle(10, "X'; DROP TABLE futures_101;--"), /symbol .* is not a valid code/],
       [candle(11, sym, T0, { tradingDate: '2026-11-20' as KstDate }), /tradingDate 2026-11-20 is not within/],
       [candle(12, sym, T0, { volume: 1.5 }), /volume 1.5 is not a whole number/],
+      // Time policy: a JS Date or an ISO string with an offset is not a KST wall-clock value.
+      [
+        { ...candle(13, sym), time: new Date(T0) as unknown as KstTime },
+        /time .* is not a whole-millisecond KstTime/,
+      ],
+      [
+        { ...candle(14, sym), time: '2026-11-24T09:14:00+09:00' as unknown as KstTime },
+        /is not a whole-millisecond KstTime/,
+      ],
     ];
     const good = [candle(0, sym), candle(20, sym), candle(21, sym)];
     const batch = [good[0]!, ...bad.map((b) => b[0]), good[1]!, good[2]!];

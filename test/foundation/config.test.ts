@@ -24,8 +24,14 @@ describe('config', () => {
   });
 
   it('layers defaults < file < environment', () => {
-    const p = file('layer.json', JSON.stringify({ redis: { prefix: 'fromfile' }, log: { level: 'debug' }, sim: { seed: 3 } }));
-    const { config } = loadConfig({ configPath: p, env: { KRTRADE_LOG_LEVEL: 'warn', KRTRADE_SIM__SPEED: '60' } });
+    const p = file(
+      'layer.json',
+      JSON.stringify({ redis: { prefix: 'fromfile' }, log: { level: 'debug' }, sim: { seed: 3 } }),
+    );
+    const { config } = loadConfig({
+      configPath: p,
+      env: { KRTRADE_LOG_LEVEL: 'warn', KRTRADE_SIM__SPEED: '60' },
+    });
     expect(config.redis.prefix).toBe('fromfile');
     expect(config.log.level).toBe('warn');
     expect(config.sim.seed).toBe(3);
@@ -33,13 +39,32 @@ describe('config', () => {
   });
 
   it('takes KIS keys from the environment', () => {
-    const { config } = loadConfig({ env: { KIS_APP_KEY: 'PSabcdefghijklmnop', KIS_APP_SECRET: 'secret-value-123456', KIS_ENV: 'paper', KIS_ACCOUNT: '5012345601' } });
+    const { config } = loadConfig({
+      env: {
+        KIS_APP_KEY: 'PSabcdefghijklmnop',
+        KIS_APP_SECRET: 'secret-value-123456',
+        KIS_ENV: 'paper',
+        KIS_ACCOUNT: '5012345601',
+      },
+    });
     expect(config.kis.accounts).toHaveLength(1);
-    expect(config.kis.accounts[0]).toMatchObject({ name: 'default', env: 'paper', appKey: 'PSabcdefghijklmnop', account: '5012345601' });
+    expect(config.kis.accounts[0]).toMatchObject({
+      name: 'default',
+      env: 'paper',
+      appKey: 'PSabcdefghijklmnop',
+      account: '5012345601',
+    });
   });
 
   it('reports every bad field with its path in one error', () => {
-    const p = file('bad.json', JSON.stringify({ sim: { port: 70000, speed: -2 }, log: { level: 'loud' }, kis: { accounts: [{ name: 'x' }] } }));
+    const p = file(
+      'bad.json',
+      JSON.stringify({
+        sim: { port: 70000, speed: -2 },
+        log: { level: 'loud' },
+        kis: { accounts: [{ name: 'x' }] },
+      }),
+    );
     let err: unknown;
     try {
       loadConfig({ configPath: p, env: {} });
@@ -48,8 +73,70 @@ describe('config', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const msg = (err as ConfigError).message;
-    for (const path of ['sim.port', 'sim.speed', 'log.level', 'kis.accounts.0.appKey', 'kis.accounts.0.appSecret']) expect(msg).toContain(path);
+    for (const path of [
+      'sim.port',
+      'sim.speed',
+      'log.level',
+      'kis.accounts.0.appKey',
+      'kis.accounts.0.appSecret',
+    ])
+      expect(msg).toContain(path);
     expect((err as ConfigError).issues.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('allows several accounts, from the file or as JSON in KRTRADE_KIS__ACCOUNTS', () => {
+    const accounts = [
+      { name: 'main', env: 'real', appKey: 'PSmainkey000001', appSecret: 'mainsecret00001', htsId: 'me' },
+      { name: 'paper', env: 'paper', appKey: 'PSpaperkey00002', appSecret: 'papersecret0002' },
+    ];
+    const p = file('accounts.json', JSON.stringify({ kis: { accounts } }));
+    expect(loadConfig({ configPath: p, env: {} }).config.kis.accounts).toEqual([
+      { ...accounts[0], htsId: 'me' },
+      accounts[1],
+    ]);
+    const fromEnv = loadConfig({
+      env: { KRTRADE_KIS__ACCOUNTS: JSON.stringify(accounts.slice().reverse()) },
+    });
+    expect(fromEnv.config.kis.accounts.map((a) => [a.name, a.env])).toEqual([
+      ['paper', 'paper'],
+      ['main', 'real'],
+    ]);
+  });
+
+  it('reports unknown keys at any depth, with the likely intended key, in the same error as bad values', () => {
+    const p = file(
+      'typos.json',
+      JSON.stringify({
+        databse: {},
+        kis: {
+          accounts: [{ appKey: 'k'.repeat(12), appSecret: 's'.repeat(12), apiSecret: 'x' }],
+          rateLimit: { realPerSec: 5 },
+        },
+        pipeline: { subscriptions: [{ rule: 'stocks', codes: ['005930'], kind: ['candles'] }] },
+        log: { level: 'loud' },
+      }),
+    );
+    const err = (() => {
+      try {
+        loadConfig({ configPath: p, env: { KRTRADE_SIM__PROT: '1' } });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.issues).toHaveLength(6);
+    expect(err!.issues).toEqual(
+      expect.arrayContaining([
+        'databse: unknown key (did you mean database?)',
+        'kis.accounts.0.apiSecret: unknown key (did you mean kis.accounts.0.appSecret?)',
+        'kis.rateLimit.realPerSec: unknown key',
+        'pipeline.subscriptions.0.kind: unknown key (did you mean pipeline.subscriptions.0.kinds?)',
+        'sim.prot: unknown key (did you mean sim.port?)',
+        expect.stringMatching(/^log\.level: Invalid option/),
+      ]),
+    );
+    // Programmatic overrides (tests, the demo) are not a person's typo.
+    expect(() => loadConfig({ env: {}, overrides: { extra: 1 } })).not.toThrow();
   });
 
   it('names the file when it is not JSON or missing', () => {

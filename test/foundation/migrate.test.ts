@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/pool.js';
-import { listMigrations, migrate } from '../../src/db/migrate.js';
+import { findMigrationsDir, listMigrations, migrate, MIGRATIONS_DIR } from '../../src/db/migrate.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 describe('migrations', () => {
@@ -41,5 +42,14 @@ describe('migrations', () => {
     expect(exists.rows[0].t).toBeNull();
     writeFileSync(join(dir, 'bad-name.sql'), '');
     expect(() => listMigrations(dir)).toThrow(/bad-name\.sql/);
+  });
+
+  it('finds migrations/ from the sources and from the build output alike', () => {
+    const root = new URL('../../', import.meta.url);
+    const expected = fileURLToPath(new URL('migrations/', root));
+    expect(MIGRATIONS_DIR).toBe(expected);
+    expect(findMigrationsDir(new URL('src/db/migrate.ts', root).href)).toBe(expected);
+    expect(findMigrationsDir(new URL('dist/src/db/migrate.js', root).href)).toBe(expected);
+    expect(listMigrations(expected).length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -132,6 +132,18 @@ describe(`KRX calendar (TZ=${process.env.TZ})`, () => {
     expect(cal.session('night', D('2026-02-19'))).toBeUndefined();
     expect(cal.sessionsOn(D('2026-02-19')).map((s) => s.product)).toEqual(['derivatives', 'stocks']);
     expect(cal.session('night', D('2025-10-10'))).toBeUndefined();
+    // The evening before a holiday trades (no closure declared) and belongs to the day after the holiday.
+    expect(fmt(cal.nightOpeningOn(D('2026-06-02')))).toMatchObject({
+      tradingDate: '2026-06-04',
+      open: '2026-06-02 18:00:00',
+      close: '2026-06-03 06:00:00',
+    });
+    expect(cal.tradingDateAt('night', parseKst('2026-06-03 05:59'))).toBe('2026-06-04');
+    expect(fmt(cal.session('night', D('2026-06-04')))?.open).toBe('2026-06-02 18:00:00');
+    expect(fmt(cal.nightOpeningOn(D('2026-07-16')))).toMatchObject({
+      tradingDate: '2026-07-20',
+      close: '2026-07-17 06:00:00',
+    });
     // Holiday evening: no session opens.
     expect(cal.nightOpeningOn(D('2026-02-17'))).toBeUndefined();
     expect(cal.nightOpeningOn(D('2026-06-03'))).toBeUndefined();

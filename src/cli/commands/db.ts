@@ -1,11 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import type pg from 'pg';
 import type { CliContext } from '../context.js';
-import { createPool } from '../../db/pool.js';
+import { withCliPool } from './db-errors.js';
 import { migrate } from '../../db/migrate.js';
 import { dbStatus, exportCsv, type DbStatus } from '../../db/admin.js';
-import { StorageInputError } from '../../db/errors.js';
 import { UserError } from '../../errors.js';
 import {
   addDays,
@@ -16,28 +14,6 @@ import {
   TimeFormatError,
   type KstTime,
 } from '../../time/kst.js';
-
-/** Runs `fn` with a short-lived pool; connection and input problems become one-line UserErrors. */
-async function withPool<T>(ctx: CliContext, app: string, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const url = ctx.config().config.database.url;
-  const pool = createPool(url, { max: 1, applicationName: app });
-  try {
-    return await fn(pool);
-  } catch (e) {
-    if (e instanceof StorageInputError) throw new UserError(e.message, { cause: e });
-    const code = (e as { code?: string }).code;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code?.startsWith('28')) {
-      const where = url.replace(/\/\/[^@/]*@/, '//***@');
-      throw new UserError(
-        `cannot connect to the database ${where}: ${(e as Error).message} (check database.url / KRTRADE_DATABASE_URL)`,
-        { cause: e },
-      );
-    }
-    throw e;
-  } finally {
-    await pool.end();
-  }
-}
 
 /** `--from/--to` as KST wall-clock; a date-only `--to` includes that whole day. */
 function timeOption(name: string, raw: string | undefined, endOfDay: boolean): KstTime | undefined {
@@ -79,7 +55,7 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
     .description('apply pending SQL migrations (safe to run from several processes at once)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withPool(ctx, 'krtrade-migrate', async (pool) => {
+      await withCliPool(ctx, 'krtrade-migrate', async (pool) => {
         const r = await migrate(pool);
         ctx.print(
           { applied: r.applied.map((m) => m.label), alreadyApplied: r.alreadyApplied },
@@ -97,7 +73,7 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
     .option('--exact', 'count rows of big tables exactly (slow) instead of using the planner estimate')
     .option('--json', 'print JSON (times as KST YYYY-MM-DDTHH:MM:SS)')
     .action(async (opts: { json?: boolean; exact?: boolean }) => {
-      await withPool(ctx, 'krtrade-db-status', async (pool) => {
+      await withCliPool(ctx, 'krtrade-db-status', async (pool) => {
         const s = await dbStatus(pool, { exact: !!opts.exact });
         const json = { ...s, latest: s.latest.map((l) => ({ ...l, lastTime: formatKstIso(l.lastTime) })) };
         ctx.print(json, !!opts.json, () => statusText(s));
@@ -119,7 +95,7 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
         from: timeOption('--from', opts.from, false),
         to: timeOption('--to', opts.to, true),
       };
-      await withPool(ctx, 'krtrade-db-export', async (pool) => {
+      await withCliPool(ctx, 'krtrade-db-export', async (pool) => {
         if (opts.out) await exportCsv(pool, req, () => createWriteStream(opts.out!));
         else await exportCsv(pool, req, process.stdout, { end: false });
       });

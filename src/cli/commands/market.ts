@@ -12,7 +12,7 @@ import {
   weekday,
   type KstDate,
 } from '../../time/kst.js';
-import { createPool } from '../../db/pool.js';
+import { withCliPool } from './db-errors.js';
 import type { TradingCalendar } from '../../market/calendar/index.js';
 import { loadCalendar } from '../../market/calendar/load.js';
 import type { Session } from '../../market/types.js';
@@ -128,15 +128,9 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
         throw new UserError(`date range too long (${span + 1} days, at most ${MAX_RANGE_DAYS})`);
 
       const { config } = ctx.config();
-      const pool = opts.db
-        ? createPool(config.database.url, { max: 1, applicationName: 'krtrade-calendar' })
-        : undefined;
-      let cal: TradingCalendar;
-      try {
-        cal = await loadCalendar(config, pool);
-      } finally {
-        await pool?.end();
-      }
+      const cal = opts.db
+        ? await withCliPool(ctx, 'krtrade-calendar', (pool) => loadCalendar(config, pool))
+        : await loadCalendar(config);
       const days: DayJson[] = [];
       for (let i = 0; i <= span; i++) {
         days.push(describeDate(cal, addDays(from, i)));
