@@ -17,7 +17,7 @@ import {
   type SimMode,
 } from './credentials.js';
 import { FaultController, type FaultConfig } from './faults.js';
-import { createSimMarket } from './market/index.js';
+import { MAX_STOCKS, createSimMarket } from './market/index.js';
 import type { SimMarket } from './market/types.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import type { ServerDeps } from './server/deps.js';
@@ -36,6 +36,8 @@ export type { FillSpec } from './server/notices.js';
 
 export interface SimulatorOptions {
   seed?: number;
+  /** Stocks the market lists (default 32; more are generated from the seed, see `createSimMarket`). */
+  stocks?: number;
   clock?: Clock;
   /** KST wall-clock start `YYYY-MM-DDTHH:MM` (default: now). Ignored when `clock` is given. */
   start?: string;
@@ -102,6 +104,11 @@ function clockFrom(opts: SimulatorOptions): Clock {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const seed = opts.seed ?? 7;
+  if (
+    opts.stocks !== undefined &&
+    !(Number.isInteger(opts.stocks) && opts.stocks >= 1 && opts.stocks <= MAX_STOCKS)
+  )
+    throw new UserError(`sim stocks: expected an integer from 1 to ${MAX_STOCKS}, got ${opts.stocks}`);
   const mode = opts.mode ?? 'real';
   const clock = clockFrom(opts);
   const calendar = opts.calendar ?? defaultCalendar();
@@ -112,7 +119,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new FaultController(opts.faults ?? {}, seed);
   const deps: ServerDeps = {
     clock,
-    market: createSimMarket({ seed, calendar }),
+    market: createSimMarket({ seed, calendar, stocks: opts.stocks }),
     calendar,
     accounts: new Map(accounts.map((a) => [a.appKey, a])),
     tokens: new TokenStore(clock, {

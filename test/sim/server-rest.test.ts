@@ -27,7 +27,8 @@ let expiryYm: string;
 
 beforeAll(async () => {
   clock = ManualClock.at('2026-11-24T13:30:30');
-  sim = await startSimulator({ clock, seed: 11, noticeEveryMs: 0 });
+  // Rate limits are tested in server-auth; here back-to-back calls must not trip the 20/s window.
+  sim = await startSimulator({ clock, seed: 11, noticeEveryMs: 0, rateLimitPerSecond: 1000 });
   token = await issueToken(sim);
   const futs = sim.market.instruments(TODAY).filter((i) => i.kind === 'future' && i.family === 'kospi200');
   futureCode = futs.sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]!.code;

@@ -4,12 +4,14 @@ import type { CliContext } from '../context.js';
 import { intOption } from '../context.js';
 import { UserError } from '../../errors.js';
 import { parseFaults, startSimulator, type SimMode } from '../../sim/index.js';
+import { MAX_STOCKS } from '../../sim/market/index.js';
 
 interface SimCliOptions {
   host?: string;
   port?: string;
   wsPort?: string;
   seed?: string;
+  stocks?: string;
   speed?: string;
   start?: string;
   mode?: string;
@@ -36,6 +38,10 @@ export function registerSimCommands(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'REST port, 0 = any free port (default: sim.port, 9443)')
     .option('--ws-port <port>', 'WebSocket port, 0 = any free port (default: sim.wsPort, 21000)')
     .option('--seed <n>', 'market seed (default: sim.seed, 7)')
+    .option(
+      '--stocks <n>',
+      `stocks to list: 32 hand-made, more generated from the seed (1..${MAX_STOCKS}, default 32)`,
+    )
     .option('--speed <x>', 'simulated seconds per real second (default: sim.speed, 1)')
     .option('--start <YYYY-MM-DDTHH:MM>', 'simulated KST start (default: now)')
     .option('--mode <real|paper>', 'environment of the printed key (default: sim.mode, real)')
@@ -58,6 +64,7 @@ export function registerSimCommands(program: Command, ctx: CliContext): void {
         port: opts.port !== undefined ? intOption('--port', opts.port, 0, 65535) : cfg.port,
         wsPort: opts.wsPort !== undefined ? intOption('--ws-port', opts.wsPort, 0, 65535) : cfg.wsPort,
         seed: opts.seed !== undefined ? intOption('--seed', opts.seed) : cfg.seed,
+        stocks: opts.stocks !== undefined ? intOption('--stocks', opts.stocks, 1, MAX_STOCKS) : undefined,
         speed: opts.speed !== undefined ? positive('--speed', opts.speed) : cfg.speed,
         start: opts.start ?? cfg.start,
         mode,

@@ -5,17 +5,13 @@
  * trade in every continuous minute, so their candle set is complete.
  */
 import type { KstDate, KstTime } from '../../time/kst.js';
+import { enforceDayTarget, type DayTarget } from './day-target.js';
+import { snapToTick, type PriceGrid } from './grid.js';
 import type { Rng } from './rng.js';
 import type { TradeWindow } from './sessions.js';
 import { TapeBuilder, type TradeTape } from './tape.js';
 
-export interface PriceGrid {
-  tick(price: number): number;
-  upper: number;
-  lower: number;
-  /** Lowest price the instrument can print (options: one tick). */
-  floor: number;
-}
+export { snapToTick, type PriceGrid } from './grid.js';
 
 export interface GenerateSpec {
   code: string;
@@ -34,16 +30,8 @@ export interface GenerateSpec {
   size: (p: number) => number;
   /** KRW per price point per unit (1 for stocks, the multiplier for derivatives). */
   valuePerPoint: number;
-}
-
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-
-export function snapToTick(grid: PriceGrid, p: number, mode: 'floor' | 'ceil' | 'round'): number {
-  const t = grid.tick(Math.max(p, grid.floor));
-  const n = p / t;
-  const k = mode === 'floor' ? Math.floor(n + 1e-9) : mode === 'ceil' ? Math.ceil(n - 1e-9) : Math.round(n);
-  const v = round6(k * t);
-  return Math.min(grid.upper, Math.max(grid.lower, grid.floor, v));
+  /** Liquid instruments: the day's bar, fixed in advance, that the trades must aggregate to. */
+  target?: DayTarget;
 }
 
 /** Relative intensity over a session, u ∈ [0, 1): bursts at the open and into the close. */
@@ -65,6 +53,28 @@ function shapeTable(seconds: number, night: boolean): Float32Array {
     shapeTables.set(key, t);
   }
   return t;
+}
+
+/** Median-size multiples of the opening and closing call prints. */
+export const AUCTION_SIZES = { open: 30, close: 60 } as const;
+
+/**
+ * Expected number of trades of a liquid instrument over its windows (U-shape, no bursts), counting the
+ * one-trade fill of minutes that would otherwise stay empty and the two call prints of each window.
+ */
+export function expectedLiquidTrades(windows: readonly TradeWindow[], rate: number): number {
+  let total = 0;
+  for (const w of windows) {
+    const seconds = (w.continuousEnd - w.open) / 1000;
+    const shape = shapeTable(seconds, w.night);
+    for (let m = 0; m < seconds; m += 60) {
+      let lambda = 0;
+      for (let s = m; s < Math.min(seconds, m + 60); s++) lambda += rate * shape[s]!;
+      total += lambda + Math.exp(-lambda);
+    }
+    total += 2;
+  }
+  return total;
 }
 
 function poisson(rng: Rng, lambda: number): number {
@@ -127,7 +137,8 @@ export function generateTape(spec: GenerateSpec, rng: Rng): TradeTape {
   };
   for (const w of spec.windows) {
     const printsAuction = spec.liquid || rng.next() < spec.rate * 40;
-    if (printsAuction) trade(w.open, side(), rng.logNormal(spec.size(spec.fair(w.open)) * 30, 0.5), true);
+    if (printsAuction)
+      trade(w.open, side(), rng.logNormal(spec.size(spec.fair(w.open)) * AUCTION_SIZES.open, 0.5), true);
     const seconds = (w.continuousEnd - w.open) / 1000;
     // A few bursts of activity (news, sweeps) per session.
     const bursts: [number, number][] = [];
@@ -146,8 +157,10 @@ export function generateTape(spec: GenerateSpec, rng: Rng): TradeTape {
     const peak = spec.rate * (w.night ? 0.3 : 1) * 6.01 * 2.5 ** overlap;
     if (spec.liquid) continuousLiquid(w.open, seconds, printsAuction, lambdaAt);
     else continuousSparse(w.open, seconds, printsAuction, lambdaAt, peak);
-    if (printsAuction) trade(w.close, side(), rng.logNormal(spec.size(spec.fair(w.close)) * 60, 0.5), true);
+    if (printsAuction)
+      trade(w.close, side(), rng.logNormal(spec.size(spec.fair(w.close)) * AUCTION_SIZES.close, 0.5), true);
   }
+  if (spec.target && out.length > 0) enforceDayTarget(out.columns(), spec.target, grid);
   return out.build(
     {
       code: spec.code,

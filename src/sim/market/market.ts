@@ -7,15 +7,20 @@ import { defaultCalendar, type TradingCalendar } from '../../market/calendar/ind
 import type { Instrument, OptionSeries } from '../../market/types.js';
 import { addDays, dateOf, type KstDate, type KstTime } from '../../time/kst.js';
 import { DailySeries } from './daily.js';
+import { liquidDayTarget } from './day-bar.js';
+import { buildTape } from './tape-build.js';
+import type { DayTarget } from './day-target.js';
 import {
+  anchorPath,
   buildFactorPaths,
   dailyIndexX,
-  pathX,
+  factorAnchors,
   previousDate,
+  type FactorAnchors,
   type FactorPath,
   type IndexName,
 } from './factor-path.js';
-import { generateTape, snapToTick } from './generator.js';
+import { snapToTick } from './generator.js';
 import { Lru } from './lru.js';
 import {
   futureFair,
@@ -25,27 +30,38 @@ import {
   optionFair,
   optionGrid,
   stockGrid,
-  stockIdioPath,
   stockLogPrice,
   type OptionContext,
 } from './prices.js';
 import { Registry } from './registry.js';
-import { Rng } from './rng.js';
 import { tradeWindows } from './sessions.js';
 import { statsUpTo, tapeBars, tapeBytes, tapeTrades, type TradeTape } from './tape.js';
-import type { SimBar, SimTrade } from './types.js';
+import type { SimBar, SimDailyBar, SimTrade } from './types.js';
 import { STOCKS, type StockSpec } from './universe.js';
+import { extraStocks } from './universe-extra.js';
 
 export interface SimMarketOptions {
   seed: number;
   calendar?: TradingCalendar;
-  /** How many stocks of the basket to list (default all 32). */
+  /**
+   * How many stocks to list (default 32, the hand-made basket). Fewer = the first N of the basket; more =
+   * the basket plus synthetic stocks generated from the seed (`universe-extra.ts`), up to 20,000.
+   */
   stocks?: number;
   /** Strikes per side around ATM for the 6 nearest monthlies (default 16 = ±40 pt) and weeklies (8 = ±20 pt). */
   strikesPerSide?: number;
   weeklyStrikesPerSide?: number;
   /** Bound on cached trade tapes, in bytes (default 256 MB). */
   cacheBytes?: number;
+}
+
+export const MAX_STOCKS = 20_000;
+
+function stockUniverse(seed: number, n: number): readonly StockSpec[] {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_STOCKS)
+    throw new RangeError(`stocks must be an integer from 0 to ${MAX_STOCKS}, got ${n}`);
+  if (n <= STOCKS.length) return STOCKS.slice(0, n);
+  return [...STOCKS, ...extraStocks(seed, n - STOCKS.length, new Set(STOCKS.map((s) => s.code)))];
 }
 
 export class UnknownInstrumentError extends Error {
@@ -63,24 +79,30 @@ export class MarketCore {
   readonly series: DailySeries;
   readonly registry: Registry;
   private readonly paths = new Lru<KstDate, Record<IndexName, FactorPath> | null>(48);
+  private readonly anchorMemo = new Lru<KstDate, FactorAnchors | null>(4096);
+  private readonly targets = new Lru<string, DayTarget | null>(200_000);
   private readonly tapes: Lru<string, TradeTape>;
+  /** Day tapes generated so far (evicted ones regenerate and count again) — for tests and benchmarks. */
+  tapesBuilt = 0;
 
   constructor(opts: SimMarketOptions) {
     if (!Number.isFinite(opts.seed)) throw new RangeError(`seed must be a finite number, got ${opts.seed}`);
     this.seed = opts.seed;
     this.cal = opts.calendar ?? defaultCalendar();
     this.series = new DailySeries(opts.seed);
-    const stocks: readonly StockSpec[] = STOCKS.slice(
-      0,
-      Math.max(0, Math.min(STOCKS.length, opts.stocks ?? STOCKS.length)),
-    );
+    const stocks = stockUniverse(opts.seed, opts.stocks ?? STOCKS.length);
     this.registry = new Registry(
       this.cal,
       stocks,
       { strikesPerSide: opts.strikesPerSide ?? 16, weeklyStrikesPerSide: opts.weeklyStrikesPerSide ?? 8 },
       (d) => this.indexClose('KOSPI200', previousDate(this.cal, d)),
     );
-    this.tapes = new Lru(20_000, opts.cacheBytes ?? 256 * 1024 * 1024);
+    // Room for a whole day of every stock (benchmarks cycle through all of them; a cyclic scan of an LRU
+    // that is too small never hits).
+    this.tapes = new Lru(
+      Math.max(20_000, stocks.length * 4),
+      opts.cacheBytes ?? Math.max(256 * 1024 * 1024, stocks.length * 400 * 1024),
+    );
   }
 
   resolve(code: string): Instrument {
@@ -93,13 +115,58 @@ export class MarketCore {
     return indexLevelFromX(name, dailyIndexX(this.series, name, d));
   }
 
+  /** The factor path's values at session opens and closes (cheap; see `factorAnchors`). */
+  anchors(d: KstDate): FactorAnchors | undefined {
+    let a = this.anchorMemo.get(d);
+    if (a === undefined) {
+      a = (this.cal.covers(d) && factorAnchors(this.seed, this.cal, this.series, d)) || null;
+      this.anchorMemo.set(d, a);
+    }
+    return a ?? undefined;
+  }
+
   path(d: KstDate): Record<IndexName, FactorPath> | undefined {
     let p = this.paths.get(d);
     if (p === undefined) {
-      p = buildFactorPaths(this.seed, this.cal, this.series, d) ?? null;
+      const a = this.anchors(d);
+      p = (a && buildFactorPaths(this.seed, this.cal, this.series, d, a)) ?? null;
       this.paths.set(d, p);
     }
     return p ?? undefined;
+  }
+
+  /** A liquid instrument's daily bar, fixed before (and without) its trades; undefined otherwise. */
+  dayTarget(instrument: Instrument, d: KstDate): DayTarget | undefined {
+    const key = instrument.code + '|' + d;
+    let t = this.targets.get(key);
+    if (t === undefined) {
+      t = liquidDayTarget(this, instrument, d) ?? null;
+      this.targets.set(key, t);
+    }
+    return t ?? undefined;
+  }
+
+  /** The OHLCV of a trading date's trades: without generating them for stocks and futures. */
+  dailyBar(code: string, d: KstDate): SimDailyBar | undefined {
+    const instrument = this.resolve(code);
+    const target = this.dayTarget(instrument, d);
+    if (target) return { code, date: d, ...target, prevClose: this.basePrice(instrument, d) };
+    if (instrument.kind === 'stock' || instrument.kind === 'future') return undefined;
+    if (tradeWindows(this.cal, instrument, d).length === 0) return undefined;
+    // Options trade sparsely: their tapes are small, so the bar is the tape's aggregate.
+    const tape = this.tape(instrument, d);
+    if (tape.length === 0) return undefined;
+    const s = statsUpTo(tape, Number.POSITIVE_INFINITY);
+    return {
+      code,
+      date: d,
+      open: s.open,
+      high: s.high,
+      low: s.low,
+      close: s.last,
+      volume: s.cumVolume,
+      prevClose: tape.prevClose,
+    };
   }
 
   /** The trading date a time belongs to for an instrument (night trading rolls into the next date). */
@@ -129,21 +196,26 @@ export class MarketCore {
       const close = Math.exp(stockLogPrice(this.series, spec, prev));
       return snapToTick(stockGrid(instrument, close), close, 'round');
     }
-    const paths = this.cal.covers(prev) ? this.path(prev) : undefined;
+    // The previous close is an anchor of the factor path, so no path needs building.
+    const a = this.cal.covers(prev) ? this.anchors(prev) : undefined;
     const name = indexOf(instrument);
-    const ctx = paths && { series: this.series, tradingDate: prev, path: paths[name] };
-    const closeAt = ctx
-      ? ((this.cal.session('derivatives', prev)?.close ?? ctx.path.start) as KstTime)
-      : undefined;
+    const closeAt =
+      a && ((this.cal.session('derivatives', prev)?.close ?? a.times[a.times.length - 1]!) as KstTime);
+    const ctx = a &&
+      closeAt !== undefined && { series: this.series, tradingDate: prev, path: anchorPath(a, name, closeAt) };
     if (instrument.kind === 'future') {
-      const f =
-        ctx && closeAt !== undefined
-          ? futureFair(ctx, name, instrument.expiry!, closeAt)
-          : this.fallbackLevel(instrument, prev);
+      const f = ctx
+        ? futureFair(ctx, name, instrument.expiry!, closeAt!)
+        : this.fallbackLevel(instrument, prev);
       return snapToTick(futureGrid(instrument, f), f, 'round');
     }
-    if (!ctx || closeAt === undefined || prev >= instrument.expiry!) return 0.01;
-    return snapToTick(optionGrid(instrument, Infinity), optionFair(ctx, instrument, closeAt).price, 'round');
+    if (!ctx || prev >= instrument.expiry!) return 0.01;
+    const kospi = { ...ctx, path: anchorPath(a, 'KOSPI200', closeAt!) };
+    return snapToTick(
+      optionGrid(instrument, Infinity),
+      optionFair(kospi, instrument, closeAt!).price,
+      'round',
+    );
   }
 
   private fallbackLevel(instrument: Instrument, d: KstDate): number {
@@ -154,100 +226,10 @@ export class MarketCore {
     const key = instrument.code + '|' + d;
     const hit = this.tapes.get(key);
     if (hit) return hit;
-    const tape = this.buildTape(instrument, d);
+    const tape = buildTape(this, instrument, d);
+    this.tapesBuilt++;
     this.tapes.set(key, tape, tapeBytes(tape) + 200);
     return tape;
-  }
-
-  private buildTape(instrument: Instrument, d: KstDate): TradeTape {
-    const base = this.basePrice(instrument, d);
-    const windows = tradeWindows(this.cal, instrument, d);
-    const paths = windows.length > 0 ? this.path(d) : undefined;
-    const rng = Rng.of(this.seed, 'tape', instrument.code, d);
-    const common = { code: instrument.code, tradingDate: d, prevClose: base, windows: paths ? windows : [] };
-    if (instrument.kind === 'stock') {
-      const spec = this.registry.stockSpec(instrument.code)!;
-      const name = indexOf(instrument);
-      const w = windows[0];
-      const seconds = w ? (w.close - w.open) / 1000 : 0;
-      const idio = stockIdioPath(
-        this.seed,
-        this.series,
-        spec,
-        d,
-        previousDate(this.cal, d),
-        Math.max(1, seconds),
-      );
-      const logBase = Math.log(spec.basePrice);
-      return generateTape(
-        {
-          ...common,
-          fair: (t) => {
-            const i = w ? Math.min(seconds, Math.max(0, (t - w.open) / 1000)) : 0;
-            return Math.exp(logBase + spec.beta * pathX(paths![name], t) + idio[i]!);
-          },
-          grid: stockGrid(instrument, base),
-          rate: spec.tradeRate,
-          liquid: true,
-          atFair: false,
-          size: (p) => Math.max(1, 2_500_000 / p),
-          valuePerPoint: 1,
-        },
-        rng,
-      );
-    }
-    const ctx: OptionContext | undefined = paths && {
-      series: this.series,
-      tradingDate: d,
-      path: paths.KOSPI200,
-    };
-    const days = (Date.parse(instrument.expiry!) - Date.parse(d)) / 86_400_000;
-    if (instrument.kind === 'future') {
-      const name = indexOf(instrument);
-      const fctx = paths && { series: this.series, tradingDate: d, path: paths[name] };
-      const familyRate = instrument.family === 'kospi200' ? 2.2 : instrument.family === 'mini' ? 0.8 : 0.4;
-      return generateTape(
-        {
-          ...common,
-          fair: (t) => futureFair(fctx!, name, instrument.expiry!, t),
-          grid: futureGrid(instrument, base),
-          rate: familyRate * (days < 95 ? 1 : days < 200 ? 0.08 : 0.02),
-          liquid: true,
-          atFair: false,
-          size: () => (instrument.family === 'kospi200' ? 2 : 4),
-          valuePerPoint: instrument.multiplier,
-        },
-        rng,
-      );
-    }
-    // Options: sparse streams, busiest at the money and in the nearest expiries.
-    const spot = this.indexClose('KOSPI200', previousDate(this.cal, d));
-    const k = Math.abs(Math.log(instrument.strike! / spot));
-    const width = 0.2 * Math.sqrt(Math.max(days, 1) / 365) + 0.01;
-    const rate = Math.max(0.0004, 0.05 * Math.exp(-k / width) * (days < 40 ? 1 : 0.25));
-    const upper = ctx ? this.optionUpperLimit(instrument, d, base) : Infinity;
-    return generateTape(
-      {
-        ...common,
-        fair: (t) => optionFair(ctx!, instrument, t).price,
-        grid: optionGrid(instrument, upper),
-        rate,
-        liquid: false,
-        atFair: true,
-        size: () => 6,
-        valuePerPoint: instrument.multiplier,
-      },
-      rng,
-    );
-  }
-
-  /** Upper limit: the option's value if the underlying moved 20 % its way, floored at base + a margin. */
-  private optionUpperLimit(instrument: Instrument, d: KstDate, base: number): number {
-    const level = this.indexClose('KOSPI200', previousDate(this.cal, d));
-    const move = instrument.kind === 'call' ? 1.2 : 0.8;
-    const intrinsic = Math.abs(level * move - instrument.strike!);
-    const cap = Math.max(base * 3, intrinsic + level * 0.05, 1);
-    return snapToTick(optionGrid(instrument, Infinity), cap, 'ceil');
   }
 
   trades(code: string, from: KstTime, to: KstTime): SimTrade[] {

@@ -27,6 +27,7 @@ import type {
   SimSnapshot,
   SimTrade,
   SimBar,
+  SimDailyBar,
 } from './types.js';
 
 export class SimMarketModel implements SimMarket {
@@ -54,6 +55,10 @@ export class SimMarketModel implements SimMarket {
 
   minuteBars(code: string, from: KstTime, to: KstTime): SimBar[] {
     return this.core.minuteBars(code, from, to);
+  }
+
+  dailyBar(code: string, date: KstDate): SimDailyBar | undefined {
+    return this.core.dailyBar(code, date);
   }
 
   private grid(instrument: Instrument, base: number): PriceGrid {

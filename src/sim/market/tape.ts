@@ -39,6 +39,11 @@ export class TapeBuilder {
     return this.n;
   }
 
+  /** The live columns (valid up to `n`), for in-place adjustment before `build`. */
+  columns(): { n: number; time: Float64Array; price: Float64Array; qty: Float64Array; side: Uint8Array } {
+    return { n: this.n, time: this.time, price: this.price, qty: this.qty, side: this.side };
+  }
+
   push(time: number, price: number, qty: number, side: 1 | 5): void {
     if (this.n === this.time.length) this.grow();
     this.time[this.n] = time;

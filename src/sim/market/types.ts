@@ -33,6 +33,19 @@ export interface SimBar {
   cumValue: number;
 }
 
+/** A trading date's OHLCV: exactly the aggregate of that date's trades (night trades included for derivatives). */
+export interface SimDailyBar {
+  code: string;
+  date: KstDate;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** The date's base price (previous close / settlement). */
+  prevClose: number;
+}
+
 export interface SimBookLevel {
   price: number;
   qty: number;
@@ -110,6 +123,11 @@ export interface SimMarket {
   trades(code: string, from: KstTime, to: KstTime): SimTrade[];
   /** Completed 1-minute bars whose minute starts in `[from, to)`, oldest first; equal to the OHLCV of `trades`. */
   minuteBars(code: string, from: KstTime, to: KstTime): SimBar[];
+  /**
+   * A trading date's daily bar, or undefined when the instrument did not trade that date. Cheap: stocks and
+   * futures fix it before (and without) generating the day's trades.
+   */
+  dailyBar(code: string, date: KstDate): SimDailyBar | undefined;
   snapshot(code: string, at: KstTime): SimSnapshot;
   quote(code: string, at: KstTime): SimQuote;
   /** Option expiries listed on a date for an underlying and series, nearest first. */

@@ -9,11 +9,13 @@ import {
   fromKisDateTime,
   kisDate,
   kisHhmmss,
+  minutesOfDay,
   startOfDate,
 } from '../../time/kst.js';
-import type { SimBar, SimMarket, SimSnapshot } from '../market/types.js';
+import type { SimBar, SimMarket } from '../market/types.js';
 import type { ServerDeps } from './deps.js';
 import type { QuoteRequest } from './http.js';
+import { NIGHT_UNTIL_MINUTE, isNightTime } from './night.js';
 import { badInput, unknownCode } from './rest-errors.js';
 
 export type Kinds = readonly Instrument['kind'][];
@@ -76,11 +78,6 @@ export function timeParam(req: QuoteRequest, hourName: string, date: KstDate): K
   }
   return t > req.now ? req.now : t;
 }
-
-const isNightTime = (t: number): boolean => {
-  const h = new Date(t).getUTCHours();
-  return h >= 18 || h < 6;
-};
 
 /** Bars of `bucketMs` (30 s, 1 min, 1 h …) in `[from, to)`, oldest first, with the forming bucket last when `to > now`'s bucket start. */
 export function bars(
@@ -179,37 +176,61 @@ export function barsBack(
   return out;
 }
 
-/** KIS row date/time of a bar; night bars after midnight keep the evening's date with hour + 24. */
+/**
+ * KIS row date/time of a bar; night bars after midnight keep the evening's date with hour + 24, up to and
+ * including the 06:00 closing candle (`300000`).
+ */
 export function barDateTime(t: KstTime, nightPlus24: boolean): { date: string; hour: string } {
   const hhmmss = kisHhmmss(t);
   const h = Number(hhmmss.slice(0, 2));
-  if (nightPlus24 && h < 6)
+  if (nightPlus24 && minutesOfDay(t) < NIGHT_UNTIL_MINUTE)
     return { date: kisDate(addDays(dateOf(t), -1)), hour: String(h + 24) + hhmmss.slice(2) };
   return { date: kisDate(t), hour: hhmmss };
 }
 
 export interface DailyRow {
   date: KstDate;
-  snap: SimSnapshot;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** Traded value (KRW). Finished days: volume × (O+H+L+C)/4 — the model does not build a day to sum it. */
+  value: number;
+  prevClose: number;
 }
 
-/** Finished days never change, so their end-of-day snapshots are kept (a day's tape is costly to build). */
-const finishedDays = new WeakMap<SimMarket, Map<string, SimSnapshot>>();
-
-function endOfDay(market: SimMarket, code: string, d: KstDate, close: KstTime, now: KstTime): SimSnapshot {
-  if (close >= now) return market.snapshot(code, now);
-  let cache = finishedDays.get(market);
-  if (!cache) finishedDays.set(market, (cache = new Map()));
-  const key = `${code}|${d}`;
-  let snap = cache.get(key);
-  if (!snap) {
-    if (cache.size > 200_000) cache.clear();
-    cache.set(key, (snap = market.snapshot(code, close)));
+/** A finished day from the model's cheap daily bar; the running day from the live snapshot. */
+function dayRow(
+  market: SimMarket,
+  code: string,
+  d: KstDate,
+  close: KstTime,
+  now: KstTime,
+): DailyRow | undefined {
+  if (close >= now) {
+    const s = market.snapshot(code, now);
+    if (s.tradingDate !== d || s.cumVolume <= 0) return undefined;
+    const { open, high, low, last, cumVolume, cumValue, prevClose } = s;
+    return { date: d, open, high, low, close: last, volume: cumVolume, value: cumValue, prevClose };
   }
-  return snap;
+  const b = market.dailyBar(code, d);
+  if (!b || b.volume <= 0) return undefined;
+  const perPoint = market.instrument(code)?.multiplier ?? 1;
+  const value = Math.round(((b.volume * (b.open + b.high + b.low + b.close)) / 4) * perPoint);
+  return {
+    date: d,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    value,
+    prevClose: b.prevClose,
+  };
 }
 
-/** Daily rows (newest first) from end-of-day snapshots of trading days in [start, end], at most `cap`. */
+/** Daily rows (newest first) of trading days in [start, end], at most `cap`. */
 export function dailyRows(
   deps: ServerDeps,
   code: string,
@@ -226,57 +247,35 @@ export function dailyRows(
     if (!deps.calendar.covers(d)) break;
     if (!deps.calendar.isTradingDay(d)) continue;
     const close = (startOfDate(d) + (closeMinutes + 1) * 60_000) as KstTime;
-    const snap = endOfDay(deps.market, code, d, close, now);
-    if (snap.tradingDate !== d || snap.cumVolume <= 0) continue;
-    out.push({ date: d, snap });
+    const row = dayRow(deps.market, code, d, close, now);
+    if (row) out.push(row);
   }
   return out;
 }
 
 /** Groups daily rows (newest first) into weeks, months or years (newest first), labelled by the period's last day. */
-export function periodRows(
-  rows: DailyRow[],
-  period: string,
-): {
-  date: KstDate;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  value: number;
-  prevClose: number;
-}[] {
+export function periodRows(rows: DailyRow[], period: string): DailyRow[] {
   const keyOf = (d: KstDate): string => {
     if (period === 'M') return d.slice(0, 7);
     if (period === 'Y') return d.slice(0, 4);
     if (period === 'W') return addDays(d, -((new Date(startOfDate(d)).getUTCDay() + 6) % 7));
     return d;
   };
-  const out: ReturnType<typeof periodRows> = [];
+  const out: DailyRow[] = [];
   let key = '';
-  for (const { date, snap } of rows) {
-    const k = keyOf(date);
+  for (const r of rows) {
+    const k = keyOf(r.date);
     const cur = out[out.length - 1];
     if (cur && k === key) {
-      cur.open = snap.open;
-      cur.high = Math.max(cur.high, snap.high);
-      cur.low = Math.min(cur.low, snap.low);
-      cur.volume += snap.cumVolume;
-      cur.value += snap.cumValue;
-      cur.prevClose = snap.prevClose;
+      cur.open = r.open;
+      cur.high = Math.max(cur.high, r.high);
+      cur.low = Math.min(cur.low, r.low);
+      cur.volume += r.volume;
+      cur.value += r.value;
+      cur.prevClose = r.prevClose;
     } else {
       key = k;
-      out.push({
-        date,
-        open: snap.open,
-        high: snap.high,
-        low: snap.low,
-        close: snap.last,
-        volume: snap.cumVolume,
-        value: snap.cumValue,
-        prevClose: snap.prevClose,
-      });
+      out.push({ ...r });
     }
   }
   return out;

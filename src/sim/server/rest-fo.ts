@@ -8,6 +8,7 @@ import {
   dateOf,
   daysBetween,
   kisDate,
+  minutesOfDay,
   startOfDate,
 } from '../../time/kst.js';
 import type { SimSnapshot } from '../market/types.js';
@@ -181,12 +182,16 @@ function foMinutes(req: QuoteRequest, deps: ServerDeps) {
   if (!bucketMs) throw badInput('FID_HOUR_CLS_CODE', cls, '30, 60 or 3600 (seconds per bar)');
   const night = NIGHT_DIVS.has(div);
   const date = dateParam(req, 'FID_INPUT_DATE_1', dateOf(req.now));
-  // A date without a time means the end of that date's session (night sessions run to 06:00, i.e. hour 30).
-  const endOfDate = Math.min(req.now, startOfDate(date) + (night ? 30 : 24) * 3_600_000 - 1000) as KstTime;
+  // A date without a time means the end of that date's session: for night divisions the evening's session,
+  // which ends with the 06:00 closing candle (hour 30 in +24 h encoding) — that candle must be included.
+  const endOfDate = Math.min(
+    req.now,
+    night ? startOfDate(date) + 30 * 3_600_000 : startOfDate(date) + 24 * 3_600_000 - 1000,
+  ) as KstTime;
   const until = param(req, 'FID_INPUT_HOUR_1') ? timeParam(req, 'FID_INPUT_HOUR_1', date) : endOfDate;
   const withPast = param(req, 'FID_PW_DATA_INCU_YN').toUpperCase() === 'Y';
   // Without past data: only the session `until` falls in (a night session starts 18:00 the evening before).
-  const evening = new Date(until).getUTCHours() < 12 ? addDays(dateOf(until), -1) : dateOf(until);
+  const evening = minutesOfDay(until) < 12 * 60 ? addDays(dateOf(until), -1) : dateOf(until);
   const sessionStart = night ? atMinutes(evening, 18 * 60) : startOfDate(dateOf(until));
   const ep = ENDPOINTS.foMinutes;
   const rows = barsBack(deps.market, inst.code, until, req.now, bucketMs, ep.rowCap ?? 102, {

@@ -141,11 +141,11 @@ function stockDaily(req: QuoteRequest, deps: ServerDeps) {
   const rows = periodRows(days, period).slice(0, cap);
   const s = deps.market.snapshot(inst.code, req.now);
   const q = deps.market.quote(inst.code, req.now);
-  const prev = days.find((d) => d.date < s.tradingDate)?.snap;
+  const prev = days.find((d) => d.date < s.tradingDate);
   const o1: Values = {
     ...priceSummary(s, inst.name),
     stck_shrn_iscd: inst.code,
-    prdy_vol: int(prev?.cumVolume ?? 0),
+    prdy_vol: int(prev?.volume ?? 0),
     stck_mxpr: int(s.upperLimit),
     stck_llam: int(s.lowerLimit),
     stck_oprc: int(s.open),
@@ -156,7 +156,7 @@ function stockDaily(req: QuoteRequest, deps: ServerDeps) {
     stck_prdy_lwpr: int(prev?.low ?? 0),
     askp: int(q.asks[0]?.price ?? 0),
     bidp: int(q.bids[0]?.price ?? 0),
-    prdy_vrss_vol: int(s.cumVolume - (prev?.cumVolume ?? 0)),
+    prdy_vrss_vol: int(s.cumVolume - (prev?.volume ?? 0)),
   };
   const ep = ENDPOINTS.stockDaily;
   return {

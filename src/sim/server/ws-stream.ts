@@ -10,6 +10,7 @@ import { type KstTime, floorMinute, kisDate, kisHhmmss, toKst } from '../../time
 import type { SimMarket, SimOptionRow, SimQuote, SimTrade } from '../market/types.js';
 import type { Logger } from 'pino';
 import { priceDecimals } from './layout.js';
+import { isNightTime } from './night.js';
 import {
   type CodeState,
   type OptionExtras,
@@ -35,12 +36,6 @@ interface Feed {
   byTr: Map<string, Set<WsSession>>;
   state?: CodeState;
 }
-
-const HOUR = 3_600_000;
-const isNight = (t: number): boolean => {
-  const h = Math.floor((((t % 86_400_000) + 86_400_000) % 86_400_000) / HOUR);
-  return h >= 18 || h < 6;
-};
 
 export class StreamHub implements StreamSink {
   private readonly feeds = new Map<string, Feed>();
@@ -116,7 +111,7 @@ export class StreamHub implements StreamSink {
     const out = new Map<string, string[]>();
     for (const trade of trades) {
       const st = this.advance(feed, trade);
-      const night = isDerivative && isNight(trade.time);
+      const night = isDerivative && isNightTime(trade.time);
       const ctx: RecordCtx = {
         inst,
         dec,
@@ -137,7 +132,7 @@ export class StreamHub implements StreamSink {
       }
     }
     const lastTrade = trades[trades.length - 1]!;
-    const night = isDerivative && isNight(lastTrade.time);
+    const night = isDerivative && isNightTime(lastTrade.time);
     for (const trId of feed.byTr.keys()) {
       const role = MARKET_TRS[trId]!;
       if (role.feed !== 'book' || !this.sessionMatches(role.session, night)) continue;
