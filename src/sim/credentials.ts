@@ -171,7 +171,10 @@ export class TokenStore {
   }
 }
 
-/** WebSocket approval keys: any number per app key, each valid 24 h (checked when a message uses it). */
+/**
+ * WebSocket approval keys: any number per app key, each valid 24 h. KIS checks a key when a session starts;
+ * an authenticated session stays usable after its key expires ("365일"), so expiry matters only then.
+ */
 export class ApprovalStore {
   private readonly keys = new Map<string, { appKey: string; expiresAt: number }>();
 
@@ -186,10 +189,19 @@ export class ApprovalStore {
     return key;
   }
 
-  /** The app key an approval key belongs to, or undefined when unknown or expired. */
+  /** The app key an approval key belongs to, or undefined when unknown or expired (the session-start check). */
   appKeyOf(approvalKey: string): string | undefined {
     const rec = this.keys.get(approvalKey);
     if (!rec || this.clock.now() >= rec.expiresAt) return undefined;
     return rec.appKey;
   }
+
+  /** The app key an approval key was issued to, expired or not (undefined when never issued). */
+  issuedTo(approvalKey: string): string | undefined {
+    return this.keys.get(approvalKey)?.appKey;
+  }
 }
+
+/** The shape of an approval key (uuid-like, 36 characters), which KIS's per-message check can still verify. */
+export const APPROVAL_KEY_FORMAT =
+  /^[0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12}$/;

@@ -56,6 +56,11 @@ export interface SimulatorOptions {
   rateLimitPerSecond?: number;
   /** Real ms between PINGPONG frames (KIS's period is unverified; ~100 s is reported). */
   pingIntervalMs?: number;
+  /**
+   * Strict PINGPONG: drop a connection that leaves this many heartbeats in a row unanswered (KIS reportedly
+   * disconnects silent clients). 0 / absent = tolerate silence (default).
+   */
+  strictPingPeriods?: number;
   /** Real ms between stream-loop ticks. */
   streamIntervalMs?: number;
   maxRecordsPerFrame?: number;
@@ -82,8 +87,10 @@ export interface SimulatorHandle {
   emitFill(spec?: FillSpec): number;
   /** Runs one pass of the stream loop now (tests). */
   pumpStream(): void;
-  /** Sends a PINGPONG to every session now (tests). */
+  /** Sends a PINGPONG to every session now (tests); in strict mode drops the ones that stopped answering. */
   ping(): void;
+  /** Connections dropped so far for leaving PINGPONG unanswered (strict mode). */
+  pingDrops(): number;
   close(): Promise<void>;
 }
 
@@ -109,6 +116,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     !(Number.isInteger(opts.stocks) && opts.stocks >= 1 && opts.stocks <= MAX_STOCKS)
   )
     throw new UserError(`sim stocks: expected an integer from 1 to ${MAX_STOCKS}, got ${opts.stocks}`);
+  const strictPingPeriods = opts.strictPingPeriods ?? 0;
+  if (!(Number.isInteger(strictPingPeriods) && strictPingPeriods >= 0))
+    throw new UserError(`sim strictPingPeriods: expected a whole number ≥ 0, got ${strictPingPeriods}`);
   const mode = opts.mode ?? 'real';
   const clock = clockFrom(opts);
   const calendar = opts.calendar ?? defaultCalendar();
@@ -144,7 +154,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...BOARD_HANDLERS,
     ...CALENDAR_HANDLERS,
   });
-  const ws = new SimWsServer(deps, { pingIntervalMs: opts.pingIntervalMs ?? 100_000 });
+  const ws = new SimWsServer(deps, { pingIntervalMs: opts.pingIntervalMs ?? 100_000, strictPingPeriods });
   const hub = new StreamHub(deps.market, clock, logger, {
     intervalMs: opts.streamIntervalMs ?? 100,
     maxRecordsPerFrame: opts.maxRecordsPerFrame ?? 30,
@@ -187,6 +197,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       emitFill: (spec) => notices.emitFill(spec),
       pumpStream: () => hub.tick(),
       ping: () => ws.pingAll(),
+      pingDrops: () => ws.pingDrops,
       close,
     };
   } catch (e) {

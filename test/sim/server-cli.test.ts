@@ -94,10 +94,13 @@ describe('krtrade sim', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('rejects a bad --stocks in one line', async () => {
-    const r = await runCli(['sim', '--port', '0', '--ws-port', '0', '--stocks', '0'], { timeoutMs: 30_000 });
+  it.each([
+    ['--stocks', '0'],
+    ['--strict-ping', '0'],
+  ])('rejects a bad %s in one line', async (flag, value) => {
+    const r = await runCli(['sim', '--port', '0', '--ws-port', '0', flag, value], { timeoutMs: 30_000 });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('--stocks');
+    expect(r.stderr).toContain(flag);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

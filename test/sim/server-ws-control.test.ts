@@ -105,10 +105,14 @@ describe('subscriptions', () => {
     await closeAll();
   });
 
-  it('checks the approval key on every message (OPSP0011)', async () => {
+  it('refuses an unknown approval key at session start (OPSP0011 echoing the key)', async () => {
     const c = await client();
     c.subscribe('00000000-0000-0000-0000-000000000000', 'H0STCNT0', '005930');
-    expect((await c.control()).body).toMatchObject({ rt_cd: '1', msg_cd: 'OPSP0011' });
+    expect((await c.control()).body).toEqual({
+      rt_cd: '1',
+      msg_cd: 'OPSP0011',
+      msg1: 'invalid approval : 00000000-0000-0000-0000-000000000000',
+    });
     await closeAll();
   });
 

@@ -17,6 +17,7 @@ interface SimCliOptions {
   mode?: string;
   faults?: string;
   pingInterval?: string;
+  strictPing?: string;
   night24?: boolean;
   json?: boolean;
 }
@@ -50,6 +51,10 @@ export function registerSimCommands(program: Command, ctx: CliContext): void {
       'e.g. drop=30s,http5xx=0.05,latency=200ms,ratelimit-storm=10s,malformed-json=0.01,truncated=0.01,invalid-utf8=0.01,lockout',
     )
     .option('--ping-interval <ms>', 'PINGPONG period in real milliseconds (default 100000)')
+    .option(
+      '--strict-ping <periods>',
+      'drop WebSocket clients that leave this many PINGPONGs in a row unanswered (default: never)',
+    )
     .option('--night24', 'encode after-midnight realtime times as 24..29 h instead of 00..05')
     .option('--json', 'print the connection details as JSON')
     .action(async (opts: SimCliOptions) => {
@@ -71,6 +76,8 @@ export function registerSimCommands(program: Command, ctx: CliContext): void {
         faults,
         pingIntervalMs:
           opts.pingInterval !== undefined ? intOption('--ping-interval', opts.pingInterval, 100) : undefined,
+        strictPingPeriods:
+          opts.strictPing !== undefined ? intOption('--strict-ping', opts.strictPing, 1) : undefined,
         nightHourEncoding: opts.night24 ? 'plus24' : 'wall',
         logger: ctx.logger(),
       });

@@ -13,7 +13,7 @@ import type { KstDate, KstTime } from '../../time/kst.js';
 import type { DayTarget } from './day-target.js';
 import { anchorPath, previousDate, type FactorAnchors, type IndexName } from './factor-path.js';
 import { AUCTION_SIZES, expectedLiquidTrades, snapToTick, type PriceGrid } from './generator.js';
-import type { MarketCore } from './market.js';
+import type { MarketCoreView } from './core-view.js';
 import { futureFair, futureGrid, indexOf, stockGrid } from './prices.js';
 import { Rng } from './rng.js';
 import { tradeWindows, type TradeWindow } from './sessions.js';
@@ -29,7 +29,11 @@ export interface LiquidParams {
 }
 
 /** Trade intensity and sizes of a liquid instrument on a date (undefined for options, which trade sparsely). */
-export function liquidParams(core: MarketCore, instrument: Instrument, d: KstDate): LiquidParams | undefined {
+export function liquidParams(
+  core: MarketCoreView,
+  instrument: Instrument,
+  d: KstDate,
+): LiquidParams | undefined {
   if (instrument.kind === 'stock') {
     const spec = core.registry.stockSpec(instrument.code)!;
     // At least 2 a trade, so the day's volume always exceeds its trade count (see VOLUME_DAY_SIGMA).
@@ -51,7 +55,7 @@ export function liquidParams(core: MarketCore, instrument: Instrument, d: KstDat
  * (idiosyncratic) part is bridged from the previous date's daily value at the open to this date's at the close.
  */
 function fairAtAnchor(
-  core: MarketCore,
+  core: MarketCoreView,
   instrument: Instrument,
   a: FactorAnchors,
   d: KstDate,
@@ -72,7 +76,11 @@ function varianceBetween(a: FactorAnchors, name: IndexName, from: KstTime, to: K
 }
 
 /** The day's bar fixed in advance; undefined when the instrument does not trade that date or is not liquid. */
-export function liquidDayTarget(core: MarketCore, instrument: Instrument, d: KstDate): DayTarget | undefined {
+export function liquidDayTarget(
+  core: MarketCoreView,
+  instrument: Instrument,
+  d: KstDate,
+): DayTarget | undefined {
   const params = liquidParams(core, instrument, d);
   const windows: TradeWindow[] = tradeWindows(core.cal, instrument, d);
   const a = windows.length > 0 ? core.anchors(d) : undefined;

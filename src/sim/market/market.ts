@@ -9,6 +9,7 @@ import { addDays, dateOf, type KstDate, type KstTime } from '../../time/kst.js';
 import { DailySeries } from './daily.js';
 import { liquidDayTarget } from './day-bar.js';
 import { buildTape } from './tape-build.js';
+import type { MarketCoreView } from './core-view.js';
 import type { DayTarget } from './day-target.js';
 import {
   anchorPath,
@@ -73,7 +74,7 @@ export class UnknownInstrumentError extends Error {
   }
 }
 
-export class MarketCore {
+export class MarketCore implements MarketCoreView {
   readonly seed: number;
   readonly cal: TradingCalendar;
   readonly series: DailySeries;

@@ -1,10 +1,10 @@
 /** Generates one instrument's trades for one trading date from the market's paths, prices and targets. */
 import type { Instrument } from '../../market/types.js';
-import type { KstDate } from '../../time/kst.js';
+import type { KstDate, KstTime } from '../../time/kst.js';
 import { liquidParams } from './day-bar.js';
 import { pathX, previousDate } from './factor-path.js';
-import { generateTape, snapToTick } from './generator.js';
-import type { MarketCore } from './market.js';
+import { generateTape, snapToTick, type GenerateSpec } from './generator.js';
+import type { MarketCoreView } from './core-view.js';
 import {
   futureFair,
   futureGrid,
@@ -19,7 +19,7 @@ import { Rng } from './rng.js';
 import { tradeWindows } from './sessions.js';
 import type { TradeTape } from './tape.js';
 
-export function buildTape(core: MarketCore, instrument: Instrument, d: KstDate): TradeTape {
+export function buildTape(core: MarketCoreView, instrument: Instrument, d: KstDate): TradeTape {
   const base = core.basePrice(instrument, d);
   const windows = tradeWindows(core.cal, instrument, d);
   const paths = windows.length > 0 ? core.path(d) : undefined;
@@ -39,24 +39,11 @@ export function buildTape(core: MarketCore, instrument: Instrument, d: KstDate):
       Math.max(1, seconds),
     );
     const logBase = Math.log(spec.basePrice);
-    const params = liquidParams(core, instrument, d)!;
-    return generateTape(
-      {
-        ...common,
-        fair: (t) => {
-          const i = w ? Math.min(seconds, Math.max(0, (t - w.open) / 1000)) : 0;
-          return Math.exp(logBase + spec.beta * pathX(paths![name], t) + idio[i]!);
-        },
-        grid: stockGrid(instrument, base),
-        rate: params.rate,
-        liquid: true,
-        atFair: false,
-        size: params.size,
-        valuePerPoint: params.valuePerPoint,
-        target: paths ? core.dayTarget(instrument, d) : undefined,
-      },
-      rng,
-    );
+    const fair = (t: KstTime): number => {
+      const i = w ? Math.min(seconds, Math.max(0, (t - w.open) / 1000)) : 0;
+      return Math.exp(logBase + spec.beta * pathX(paths![name], t) + idio[i]!);
+    };
+    return liquidTape(core, instrument, d, { ...common, fair, grid: stockGrid(instrument, base) }, rng);
   }
   const ctx: OptionContext | undefined = paths && {
     series: core.series,
@@ -67,21 +54,8 @@ export function buildTape(core: MarketCore, instrument: Instrument, d: KstDate):
   if (instrument.kind === 'future') {
     const name = indexOf(instrument);
     const fctx = paths && { series: core.series, tradingDate: d, path: paths[name] };
-    const params = liquidParams(core, instrument, d)!;
-    return generateTape(
-      {
-        ...common,
-        fair: (t) => futureFair(fctx!, name, instrument.expiry!, t),
-        grid: futureGrid(instrument, base),
-        rate: params.rate,
-        liquid: true,
-        atFair: false,
-        size: params.size,
-        valuePerPoint: params.valuePerPoint,
-        target: paths ? core.dayTarget(instrument, d) : undefined,
-      },
-      rng,
-    );
+    const fair = (t: KstTime): number => futureFair(fctx!, name, instrument.expiry!, t);
+    return liquidTape(core, instrument, d, { ...common, fair, grid: futureGrid(instrument, base) }, rng);
   }
   // Options: sparse streams, busiest at the money and in the nearest expiries.
   const spot = core.indexClose('KOSPI200', previousDate(core.cal, d));
@@ -104,8 +78,34 @@ export function buildTape(core: MarketCore, instrument: Instrument, d: KstDate):
   );
 }
 
+/**
+ * Stocks and futures: the generator's liquid mode (a trade every minute, quotes around fair value), made to
+ * hit the day's bar fixed in advance when the day trades.
+ */
+function liquidTape(
+  core: MarketCoreView,
+  instrument: Instrument,
+  d: KstDate,
+  spec: Pick<GenerateSpec, 'code' | 'tradingDate' | 'prevClose' | 'windows' | 'fair' | 'grid'>,
+  rng: Rng,
+): TradeTape {
+  const params = liquidParams(core, instrument, d)!;
+  return generateTape(
+    {
+      ...spec,
+      rate: params.rate,
+      liquid: true,
+      atFair: false,
+      size: params.size,
+      valuePerPoint: params.valuePerPoint,
+      target: spec.windows.length > 0 ? core.dayTarget(instrument, d) : undefined,
+    },
+    rng,
+  );
+}
+
 /** Upper limit: the option's value if the underlying moved 20 % its way, floored at base + a margin. */
-function optionUpperLimit(core: MarketCore, instrument: Instrument, d: KstDate, base: number): number {
+function optionUpperLimit(core: MarketCoreView, instrument: Instrument, d: KstDate, base: number): number {
   const level = core.indexClose('KOSPI200', previousDate(core.cal, d));
   const move = instrument.kind === 'call' ? 1.2 : 0.8;
   const intrinsic = Math.abs(level * move - instrument.strike!);

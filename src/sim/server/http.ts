@@ -113,7 +113,11 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       return gatewayError('EGW00201');
     }
     const perSecond = account.mode === 'paper' ? deps.limits.paperPerSecond : deps.limits.realPerSecond;
-    if (!limiter.tryAcquire(appKey, perSecond)) return gatewayError('EGW00201');
+    const windows = [{ key: appKey, limit: perSecond }];
+    // The option board has its own 1/s window on top of the key's (KIS: "1초당 1건").
+    if ('maxPerSecond' in ep && ep.maxPerSecond)
+      windows.push({ key: `${appKey} ${ep.path}`, limit: deps.limits.optionBoardPerSecond });
+    if (!limiter.tryAcquireAll(windows, appKey)) return gatewayError('EGW00201');
     const auth = header(req, 'authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(auth.trim());
     if (!m) return gatewayError('EGW00205');
@@ -125,14 +129,6 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
     if (!trId) return gatewayError('OPSQ9999');
     if (trId !== ep.trIdReal && trId !== ep.trIdPaper) return gatewayError('OPSQ0002');
     if (account.mode === 'paper' && ep.trIdPaper === null) return gatewayError('EGW00213');
-    if (
-      'maxPerSecond' in ep &&
-      ep.maxPerSecond &&
-      !limiter.tryAcquire(`${appKey} ${ep.path}`, deps.limits.optionBoardPerSecond)
-    ) {
-      limiter.reject(appKey);
-      return gatewayError('EGW00201');
-    }
     const params = new Map<string, string>();
     for (const [k, v] of url.searchParams) params.set(k.toUpperCase(), v);
     for (const p of ep.query) {

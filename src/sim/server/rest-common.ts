@@ -106,44 +106,39 @@ export function bars(
 function fromTrades(market: SimMarket, code: string, from: KstTime, to: KstTime, bucketMs: number): SimBar[] {
   const out: SimBar[] = [];
   for (const t of market.trades(code, from, to)) {
-    const start = (t.time - (t.time % bucketMs)) as KstTime;
-    const b = out[out.length - 1];
-    if (b && b.time === start) {
-      b.high = Math.max(b.high, t.price);
-      b.low = Math.min(b.low, t.price);
-      b.close = t.price;
-      b.volume += t.qty;
-      b.cumValue = t.cumValue;
-    } else {
-      out.push({
-        code,
-        time: start,
-        open: t.price,
-        high: t.price,
-        low: t.price,
-        close: t.price,
-        volume: t.qty,
-        cumValue: t.cumValue,
-      });
-    }
+    const p = t.price;
+    const bar = {
+      code,
+      time: t.time,
+      open: p,
+      high: p,
+      low: p,
+      close: p,
+      volume: t.qty,
+      cumValue: t.cumValue,
+    };
+    addToBucket(out, bar, bucketMs);
   }
   return out;
 }
 
 function regroup(minute: SimBar[], bucketMs: number): SimBar[] {
   const out: SimBar[] = [];
-  for (const m of minute) {
-    const start = (m.time - (m.time % bucketMs)) as KstTime;
-    const b = out[out.length - 1];
-    if (b && b.time === start) {
-      b.high = Math.max(b.high, m.high);
-      b.low = Math.min(b.low, m.low);
-      b.close = m.close;
-      b.volume += m.volume;
-      b.cumValue = m.cumValue;
-    } else out.push({ ...m, time: start });
-  }
+  for (const m of minute) addToBucket(out, m, bucketMs);
   return out;
+}
+
+/** Folds a bar (or a one-trade bar) in time order into `out`'s bucket of `bucketMs` it falls in. */
+function addToBucket(out: SimBar[], bar: SimBar, bucketMs: number): void {
+  const start = (bar.time - (bar.time % bucketMs)) as KstTime;
+  const b = out[out.length - 1];
+  if (b && b.time === start) {
+    b.high = Math.max(b.high, bar.high);
+    b.low = Math.min(b.low, bar.low);
+    b.close = bar.close;
+    b.volume += bar.volume;
+    b.cumValue = bar.cumValue;
+  } else out.push({ ...bar, time: start });
 }
 
 /**

@@ -3,7 +3,7 @@
  * Pure decisions over a session's state; the server does the I/O.
  */
 import { REALTIME_LAYOUTS, type RealtimeTrLayout } from '../../kis/spec/index.js';
-import type { SimAccount } from '../credentials.js';
+import { APPROVAL_KEY_FORMAT, type ApprovalStore, type SimAccount } from '../credentials.js';
 
 export const MAX_SUBSCRIPTIONS = 41;
 
@@ -113,3 +113,37 @@ export function validateRequest(req: ParsedRequest): ControlReply | undefined {
     return reply(req.trId, req.trKey, '1', 'OPSP8997', 'JSON PARSING ERROR : invalid tr_type');
   return undefined;
 }
+
+/** OPSP0011; KIS's text echoes the key it refused (reference §6.7), so clients must keep it out of logs. */
+const invalidApproval = (req: ParsedRequest): ControlReply =>
+  reply(
+    req.trId,
+    req.trKey,
+    '1',
+    'OPSP0011',
+    req.approvalKey ? `invalid approval : ${req.approvalKey}` : 'invalid approval : approval_key not found',
+  );
+
+/**
+ * The account a message acts for, or the OPSP0011 refusal. KIS checks the approval key when a session
+ * starts (its first accepted message); afterwards the session stays authenticated even once the key
+ * expires, and each message's `approval_key` is only checked for presence and shape (and must not be
+ * another app key's).
+ */
+export function approvedAccount(
+  req: ParsedRequest,
+  sessionAccount: SimAccount | undefined,
+  approvals: ApprovalStore,
+  accounts: ReadonlyMap<string, SimAccount>,
+): SimAccount | ControlReply {
+  if (!req.approvalKey) return invalidApproval(req);
+  if (!sessionAccount) {
+    const appKey = approvals.appKeyOf(req.approvalKey);
+    return (appKey && accounts.get(appKey)) || invalidApproval(req);
+  }
+  if (!APPROVAL_KEY_FORMAT.test(req.approvalKey)) return invalidApproval(req);
+  const owner = approvals.issuedTo(req.approvalKey);
+  return owner === undefined || owner === sessionAccount.appKey ? sessionAccount : invalidApproval(req);
+}
+
+export const isControlReply = (v: SimAccount | ControlReply): v is ControlReply => 'body' in v;

@@ -10,6 +10,8 @@ import { formatKst, toKst } from '../../time/kst.js';
 import type { ServerDeps } from './deps.js';
 import {
   MAX_SUBSCRIPTIONS,
+  approvedAccount,
+  isControlReply,
   layoutFor,
   parseClientMessage,
   reply,
@@ -27,6 +29,11 @@ export interface StreamSink {
 export interface WsServerOptions {
   /** Real milliseconds between PINGPONG frames. */
   pingIntervalMs: number;
+  /**
+   * Strict mode: drop a connection that has left this many PINGPONGs in a row unanswered (checked when the
+   * next one is due). 0 = tolerate silence, the default (KIS's actual rule is unverified).
+   */
+  strictPingPeriods?: number;
 }
 
 const PATH_RE = /^\/(tryitout(\/[A-Za-z0-9]+)?)?\/?$/;
@@ -43,10 +50,12 @@ export class SimWsServer {
   private nextId = 1;
   private closing: Promise<void> | undefined;
   sink: StreamSink | undefined;
+  /** Connections dropped for not answering PINGPONG (strict mode). */
+  pingDrops = 0;
 
   constructor(
     private readonly deps: ServerDeps,
-    opts: WsServerOptions,
+    private readonly opts: WsServerOptions,
   ) {
     this.http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only');
@@ -78,6 +87,7 @@ export class SimWsServer {
         this.deps.logger.error({ err: e }, 'sim: ws message handling failed');
       }
     });
+    ws.on('pong', () => (session.unansweredPings = 0));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => this.release(session));
   }
@@ -92,31 +102,20 @@ export class SimWsServer {
 
   private onMessage(session: WsSession, text: string): void {
     const parsed = parseClientMessage(text);
-    if (parsed.kind === 'pingpong') return;
+    if (parsed.kind === 'pingpong') {
+      session.unansweredPings = 0;
+      return;
+    }
     if (parsed.kind === 'error') return session.sendControl(parsed.reply);
     const req = parsed.req;
     const invalid = validateRequest(req);
     if (invalid) return session.sendControl(invalid);
-    const appKey = this.deps.approvals.appKeyOf(req.approvalKey);
-    const account = appKey ? this.deps.accounts.get(appKey) : undefined;
-    if (!account)
-      return session.sendControl(
-        reply(
-          req.trId,
-          req.trKey,
-          '1',
-          'OPSP0011',
-          `invalid approval : ${req.approvalKey ? 'NOT FOUND' : 'approval_key not found'}`,
-        ),
-      );
+    const account = approvedAccount(req, session.account, this.deps.approvals, this.deps.accounts);
+    if (isControlReply(account)) return session.sendControl(account);
     if (!session.account) {
       const refusal = this.bind(session, account.appKey);
       if (refusal) return session.sendControl(refusal);
       session.account = account;
-    } else if (session.account.appKey !== account.appKey) {
-      return session.sendControl(
-        reply(req.trId, req.trKey, '1', 'OPSP0011', 'invalid approval : appkey differs from this session'),
-      );
     }
     const layout = layoutFor(req.trId, account);
     if (!layout)
@@ -175,7 +174,21 @@ export class SimWsServer {
   pingAll(): void {
     const datetime = formatKst(toKst(this.deps.clock.now())).slice(0, 19).replace(/[- :]/g, '');
     const text = JSON.stringify({ header: { tr_id: 'PINGPONG', datetime } });
-    for (const s of this.sessions) if (s.open) s.ws.send(text);
+    const strict = this.opts.strictPingPeriods ?? 0;
+    for (const s of [...this.sessions]) {
+      if (!s.open) continue;
+      if (strict > 0 && s.unansweredPings >= strict) {
+        this.pingDrops++;
+        this.deps.logger.info(
+          { session: s.id, missed: s.unansweredPings },
+          'sim: ws dropped, PINGPONG unanswered',
+        );
+        s.drop();
+        continue;
+      }
+      s.unansweredPings++;
+      s.ws.send(text);
+    }
   }
 
   dropAll(): number {

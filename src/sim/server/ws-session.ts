@@ -26,6 +26,8 @@ export class WsSession {
   readonly aesIv = randomText(16);
   framesSent = 0;
   framesSkipped = 0;
+  /** PINGPONGs sent since the client last answered one (text echo or pong frame). */
+  unansweredPings = 0;
 
   constructor(
     readonly id: number,
