@@ -1,6 +1,6 @@
 /** Row generators and the two reference methods of bench/upsert.ts (per-row INSERT, raw COPY). */
 import type pg from 'pg';
-import { copyField, copyLines } from '../src/db/copy.js';
+import { copyField, copyLines, type CopyValue } from '../src/db/copy.js';
 import { addMinutes, dateOf, formatKst, kstTime, type KstDate, type KstTime } from '../src/time/kst.js';
 import type { Candle, Tick } from '../src/db/types.js';
 
@@ -37,57 +37,67 @@ export function makeTicks(n: number, day: KstDate, bump = 0): Tick[] {
   }));
 }
 
-export async function perRowCandles(pool: pg.Pool, table: string, rows: Candle[]): Promise<void> {
+/** A candle's column values, in the column order both reference methods write. */
+const candleValues = (c: Candle): CopyValue[] => [
+  formatKst(c.time),
+  c.symbol,
+  dateOf(c.time),
+  c.open,
+  c.high,
+  c.low,
+  c.close,
+  c.volume,
+  c.openInterest,
+];
+
+/** A tick's column values (side as the stored B/S letter). */
+const tickValues = (t: Tick): CopyValue[] => [
+  formatKst(t.time),
+  t.symbol,
+  t.tradingDate,
+  t.price,
+  t.volume,
+  t.cumVolume,
+  t.side === 'buy' ? 'B' : 'S',
+];
+
+/** The per-row reference: one prepared INSERT per row on one connection, no transaction. */
+async function perRow<R>(
+  pool: pg.Pool,
+  name: string,
+  text: string,
+  rows: R[],
+  values: (r: R) => CopyValue[],
+): Promise<void> {
   const client = await pool.connect();
   try {
-    for (const c of rows) {
-      await client.query({
-        name: `per-row-${table}`,
-        text: `INSERT INTO ${table} (family, "timestamp", symbol, trading_date, open, high, low, close, volume, open_interest)
-               VALUES ('${table}', $1, $2, $3, $4, $5, $6, $7, $8, $9)
-               ON CONFLICT (symbol, "timestamp") DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
-                 close = EXCLUDED.close, volume = EXCLUDED.volume, open_interest = EXCLUDED.open_interest`,
-        values: [
-          formatKst(c.time),
-          c.symbol,
-          dateOf(c.time),
-          c.open,
-          c.high,
-          c.low,
-          c.close,
-          c.volume,
-          c.openInterest,
-        ],
-      });
-    }
+    for (const r of rows) await client.query({ name, text, values: values(r) });
   } finally {
     client.release();
   }
 }
 
-export async function perRowTicks(pool: pg.Pool, table: string, rows: Tick[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    for (const t of rows) {
-      await client.query({
-        name: `per-row-${table}`,
-        text: `INSERT INTO ${table} ("timestamp", symbol, trading_date, price, volume, cum_volume, side) VALUES ($1, $2, $3, $4, $5, $6, $7)
-               ON CONFLICT (symbol, trading_date, "timestamp", cum_volume) DO NOTHING`,
-        values: [
-          formatKst(t.time),
-          t.symbol,
-          t.tradingDate,
-          t.price,
-          t.volume,
-          t.cumVolume,
-          t.side === 'buy' ? 'B' : 'S',
-        ],
-      });
-    }
-  } finally {
-    client.release();
-  }
-}
+export const perRowCandles = (pool: pg.Pool, table: string, rows: Candle[]): Promise<void> =>
+  perRow(
+    pool,
+    `per-row-${table}`,
+    `INSERT INTO ${table} (family, "timestamp", symbol, trading_date, open, high, low, close, volume, open_interest)
+     VALUES ('${table}', $1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (symbol, "timestamp") DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
+       close = EXCLUDED.close, volume = EXCLUDED.volume, open_interest = EXCLUDED.open_interest`,
+    rows,
+    candleValues,
+  );
+
+export const perRowTicks = (pool: pg.Pool, table: string, rows: Tick[]): Promise<void> =>
+  perRow(
+    pool,
+    `per-row-${table}`,
+    `INSERT INTO ${table} ("timestamp", symbol, trading_date, price, volume, cum_volume, side) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (symbol, trading_date, "timestamp", cum_volume) DO NOTHING`,
+    rows,
+    tickValues,
+  );
 
 export async function rawCopy(
   pool: pg.Pool,
@@ -106,25 +116,5 @@ export async function rawCopy(
 }
 
 export const candleCopyLines = (table: string, rows: Candle[]) =>
-  rows.map((c) =>
-    [
-      table,
-      formatKst(c.time),
-      c.symbol,
-      dateOf(c.time),
-      c.open,
-      c.high,
-      c.low,
-      c.close,
-      c.volume,
-      c.openInterest,
-    ]
-      .map(copyField)
-      .join('\t'),
-  );
-export const tickCopyLines = (rows: Tick[]) =>
-  rows.map((t) =>
-    [formatKst(t.time), t.symbol, t.tradingDate, t.price, t.volume, t.cumVolume, t.side === 'buy' ? 'B' : 'S']
-      .map(copyField)
-      .join('\t'),
-  );
+  rows.map((c) => [table, ...candleValues(c)].map(copyField).join('\t'));
+export const tickCopyLines = (rows: Tick[]) => rows.map((t) => tickValues(t).map(copyField).join('\t'));

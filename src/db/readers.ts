@@ -1,6 +1,7 @@
 /** Read side of the storage layer. Times in and out are KST wall-clock (`KstTime`). */
 import type pg from 'pg';
 import { addDays, formatKst, startOfDate, type KstDate, type KstTime } from '../time/kst.js';
+import type { Ohlcv } from '../market/types.js';
 import { parseTimestamp } from './pool.js';
 import { assertCandleTable, matrixTableFor } from './names.js';
 import { sideColumnNames } from './matrix-columns.js';
@@ -12,15 +13,11 @@ import {
   type OptionMatrixRow,
 } from './types.js';
 
-interface CandleRecord {
+/** A `candles_1m`-family row as the driver returns it. */
+interface CandleRecord extends Ohlcv {
   timestamp: KstTime;
   symbol: string;
   trading_date: KstDate;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
   open_interest: number | null;
 }
 

@@ -1,16 +1,11 @@
 /** Row types of the storage layer: what producers hand to `src/db/writer*.ts` and readers return. */
 import type { KstDate, KstTime } from '../time/kst.js';
-import type { Instrument } from '../market/types.js';
+import type { Instrument, Ohlcv } from '../market/types.js';
 
 /** A one-minute candle labelled by the start of its minute (KST wall-clock). */
-export interface Candle {
+export interface Candle extends Ohlcv {
   symbol: string;
   time: KstTime;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
   openInterest?: number | null;
   /** The trading day the candle belongs to; default: the calendar date of `time` (wrong for night candles). */
   tradingDate?: KstDate;

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../time/clock.js';
-import { createKisClient, type KisClient } from './client.js';
+import { createKisClient, logRedisErrors, type KisClient } from './client.js';
 import type { KisEnv } from './http.js';
 
 export interface KisAccountsDeps {
@@ -36,6 +36,7 @@ export class KisAccounts {
     }
     const owned = deps.redis ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
     const redis = deps.redis ?? owned!;
+    if (owned) logRedisErrors(owned, deps.logger);
     const clients = config.kis.accounts.map((a) =>
       createKisClient({
         account: { name: a.name, env: a.env, appKey: a.appKey, appSecret: a.appSecret, ...(a.restUrl ? { restUrl: a.restUrl } : {}) },

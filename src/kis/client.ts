@@ -51,6 +51,21 @@ export const DEFAULT_RATE_LIMIT: RateLimitSettings = { realPerSecond: 20, paperP
 /** A short, stable id for an app key, so Redis key names never contain the key itself. */
 export const appKeyId = (appKey: string): string => createHash('sha256').update(appKey).digest('hex').slice(0, 16);
 
+/**
+ * Gives a connection an 'error' listener, so a Redis outage is logged (each distinct message once until
+ * the connection is ready again) instead of ioredis printing "Unhandled error event" with a stack on
+ * every reconnect attempt. Commands still fail with their own errors.
+ */
+export function logRedisErrors(redis: Redis, logger?: Logger): void {
+  let last = '';
+  redis.on('ready', () => (last = ''));
+  redis.on('error', (e: Error) => {
+    if (e.message === last) return;
+    last = e.message;
+    logger?.warn({ err: e.message }, 'Redis connection error');
+  });
+}
+
 type Method<A, R> = (a: A, opts?: KisCallOptions) => Promise<R>;
 
 export interface KisClient {
@@ -91,6 +106,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
   const clock = o.clock ?? new RealClock();
   const ownsRedis = !o.redis;
   const redis = o.redis ?? new Redis(o.redisUrl ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, lazyConnect: false });
+  if (ownsRedis) logRedisErrors(redis, o.logger);
   const ns = `${o.prefix ?? 'krtrade'}:kis:${appKeyId(account.appKey)}`;
   const baseUrl = account.restUrl ?? KIS_HOSTS[account.env].rest;
   const logger = o.logger?.child({ kisAccount: account.name, kisEnv: account.env });

@@ -15,9 +15,12 @@ import {
   todayKst,
   toKst,
 } from '../time/kst.js';
-import type { KisClient } from './client.js';
+import type { Clock } from '../time/clock.js';
+import { byDateAscending, byTimeAscending } from './endpoints/bars.js';
+import type { FoDailyArgs, FoMinutesArgs } from './endpoints/futures-options.js';
+import type { StockDailyArgs, StockMinutesPastArgs, StockMinutesTodayArgs } from './endpoints/stock.js';
 import { KisUnsupportedError } from './errors.js';
-import { type KisCallOptions, rowCapOf } from './http.js';
+import { type KisCallOptions, type KisHttp, rowCapOf } from './http.js';
 import { ENDPOINTS } from './spec/index.js';
 import { type FoMarket, type MinuteBar, type Period, type PeriodBar, isStockMarket, type KisMarket } from './types.js';
 
@@ -34,6 +37,22 @@ export interface FetchMinuteArgs {
   maxCalls?: number;
 }
 
+type Fetch<A, R> = (a: A, opts?: KisCallOptions) => Promise<R>;
+
+/**
+ * The part of a KIS client the paging walks use. `KisClient` satisfies it; declared here (not imported
+ * from `client.ts`) so the client can depend on paging without a cycle.
+ */
+export interface BarSource {
+  readonly clock: Clock;
+  readonly http: Pick<KisHttp, 'supports'>;
+  stockMinutesToday: Fetch<StockMinutesTodayArgs, MinuteBar[]>;
+  stockMinutesPast: Fetch<StockMinutesPastArgs, MinuteBar[]>;
+  stockDaily: Fetch<StockDailyArgs, PeriodBar[]>;
+  foMinutes: Fetch<FoMinutesArgs, MinuteBar[]>;
+  foDaily: Fetch<FoDailyArgs, PeriodBar[]>;
+}
+
 class Budget {
   private used = 0;
   constructor(private readonly max: number, private readonly what: string) {}
@@ -42,7 +61,8 @@ class Budget {
   }
 }
 
-export async function fetchMinuteBars(client: KisClient, a: FetchMinuteArgs, opts: KisCallOptions = {}): Promise<MinuteBar[]> {
+/** Minute bars covering `[from, to]`, ascending and deduplicated, paging back per day (stocks) or per call (F/O). */
+export async function fetchMinuteBars(client: BarSource, a: FetchMinuteArgs, opts: KisCallOptions = {}): Promise<MinuteBar[]> {
   const byTime = new Map<number, MinuteBar>();
   const from = floorMinute(a.from);
   const keep = (b: MinuteBar): void => {
@@ -50,7 +70,7 @@ export async function fetchMinuteBars(client: KisClient, a: FetchMinuteArgs, opt
   };
   if (isStockMarket(a.market)) await walkStock(client, a, from, keep, opts);
   else await walkFo(client, a, from, keep, opts);
-  let bars = [...byTime.values()].sort((x, y) => x.time - y.time);
+  let bars = byTimeAscending([...byTime.values()]);
   if (a.completedOnly) {
     const now = toKst(client.clock.now());
     bars = bars.filter((b) => addMinutes(b.time, 1) <= now);
@@ -58,7 +78,7 @@ export async function fetchMinuteBars(client: KisClient, a: FetchMinuteArgs, opt
   return bars;
 }
 
-async function walkStock(client: KisClient, a: FetchMinuteArgs, from: KstTime, keep: (b: MinuteBar) => void, opts: KisCallOptions): Promise<void> {
+async function walkStock(client: BarSource, a: FetchMinuteArgs, from: KstTime, keep: (b: MinuteBar) => void, opts: KisCallOptions): Promise<void> {
   const market = a.market as 'J' | 'NX' | 'UN';
   const today = todayKst(client.clock.now());
   const budget = new Budget(a.maxCalls ?? 2_000, ENDPOINTS.stockMinutesPast.path);
@@ -85,7 +105,7 @@ async function walkStock(client: KisClient, a: FetchMinuteArgs, from: KstTime, k
   }
 }
 
-async function walkFo(client: KisClient, a: FetchMinuteArgs, from: KstTime, keep: (b: MinuteBar) => void, opts: KisCallOptions): Promise<void> {
+async function walkFo(client: BarSource, a: FetchMinuteArgs, from: KstTime, keep: (b: MinuteBar) => void, opts: KisCallOptions): Promise<void> {
   const cap = rowCapOf('foMinutes');
   const budget = new Budget(a.maxCalls ?? 2_000, ENDPOINTS.foMinutes.path);
   let until = a.to;
@@ -111,7 +131,7 @@ export interface FetchDailyArgs {
 }
 
 /** Period bars covering `[from, to]` (100 per call, newest first at KIS), ascending and deduplicated. */
-export async function fetchDailyBars(client: KisClient, a: FetchDailyArgs, opts: KisCallOptions = {}): Promise<PeriodBar[]> {
+export async function fetchDailyBars(client: BarSource, a: FetchDailyArgs, opts: KisCallOptions = {}): Promise<PeriodBar[]> {
   const byDate = new Map<string, PeriodBar>();
   const budget = new Budget(a.maxCalls ?? 500, ENDPOINTS.stockDaily.path);
   const cap = rowCapOf('stockDaily');
@@ -129,5 +149,5 @@ export async function fetchDailyBars(client: KisClient, a: FetchDailyArgs, opts:
     if (next >= to) break;
     to = next;
   }
-  return [...byDate.values()].sort((x, y) => (x.date < y.date ? -1 : 1));
+  return byDateAscending([...byDate.values()]);
 }

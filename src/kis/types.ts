@@ -1,5 +1,6 @@
 /** Typed results of the KIS REST endpoints. Prices in the instrument's units, times KST wall-clock. */
 import type { KstDate, KstTime } from '../time/kst.js';
+import type { Ohlcv } from '../market/types.js';
 import type { Row } from './fields.js';
 
 /** Stock market divisions: KRX, Nextrade, integrated. */
@@ -13,27 +14,17 @@ export const FO_MARKETS: readonly FoMarket[] = ['F', 'O', 'JF', 'JO', 'CF', 'CM'
 export const isStockMarket = (m: KisMarket): m is StockMarket => (STOCK_MARKETS as readonly string[]).includes(m);
 
 /** A 1-minute bar labelled by its minute START (KIS's `stck_cntg_hour`). */
-export interface MinuteBar {
+export interface MinuteBar extends Ohlcv {
   code: string;
   time: KstTime;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
   /** Cumulative traded value of the day at the bar's end (KIS `acml_tr_pbmn`), when sent. */
   cumValue?: number;
 }
 
 /** A daily (or weekly/monthly/yearly) bar. */
-export interface PeriodBar {
+export interface PeriodBar extends Ohlcv {
   code: string;
   date: KstDate;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
   value?: number;
 }
 

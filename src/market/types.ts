@@ -21,6 +21,18 @@ export interface Session {
   note?: string;
 }
 
+/**
+ * The price and volume part of any bar (candle, KIS chart row, simulator bar): prices in the
+ * instrument's own units, volume in shares or contracts. Bar types extend it with what identifies them.
+ */
+export interface Ohlcv {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
 export type InstrumentKind = 'stock' | 'future' | 'call' | 'put';
 /** Product family: which table family and rules apply. */
 export type ProductFamily = 'stock' | 'kospi200' | 'mini' | 'kosdaq150';

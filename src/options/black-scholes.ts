@@ -8,34 +8,10 @@
  * Same units as Black-76 (`Greeks`): delta/gamma are with respect to the spot.
  */
 import { normCdf, normPdf } from './normal.js';
-import {
-  DAYS_PER_YEAR,
-  requireFinite,
-  requireNonNegative,
-  requirePositive,
-  requireRight,
-  type Greeks,
-  type OptionRight,
-} from './types.js';
+import { blackD1, quotedGreeks, validateBlackInputs } from './greeks.js';
+import { requireFinite, type Greeks, type OptionRight } from './types.js';
 
-function validate(
-  S: number,
-  K: number,
-  T: number,
-  r: number,
-  q: number,
-  sigma: number,
-  right: OptionRight,
-): void {
-  requirePositive('spot', S);
-  requirePositive('strike', K);
-  requireNonNegative('time to expiry', T);
-  requireFinite('rate', r);
-  requireFinite('dividend yield', q);
-  requireNonNegative('volatility', sigma);
-  requireRight(right);
-}
-
+/** Broker-style price (see above); for comparisons with HTS values, not for krtrade's own numbers. */
 export function blackScholesPrice(
   S: number,
   K: number,
@@ -48,6 +24,7 @@ export function blackScholesPrice(
   return blackScholesGreeks(S, K, T, r, q, sigma, right).price;
 }
 
+/** Price and greeks with respect to the spot, in the units of `Greeks`. */
 export function blackScholesGreeks(
   S: number,
   K: number,
@@ -57,7 +34,8 @@ export function blackScholesGreeks(
   sigma: number,
   right: OptionRight,
 ): Greeks {
-  validate(S, K, T, r, q, sigma, right);
+  validateBlackInputs('spot', S, K, T, r, sigma, right);
+  requireFinite('dividend yield', q);
   const sign = right === 'call' ? 1 : -1;
   const dq = Math.exp(-q * T);
   const dr = Math.exp(-r * T);
@@ -67,30 +45,26 @@ export function blackScholesGreeks(
     // Deterministic: the payoff on the forward S·e^{(r−q)T}, discounted.
     const fwdValue = sign * (S * dq - K * dr);
     const itm = fwdValue > 0;
-    const price = Math.max(fwdValue, 0);
-    const thetaYear = itm ? sign * (q * S * dq - r * K * dr) : 0;
-    return {
-      price,
+    return quotedGreeks({
+      price: Math.max(fwdValue, 0),
       delta: itm ? sign * dq : 0,
       gamma: 0,
-      theta: thetaYear / DAYS_PER_YEAR,
-      vega: 0,
-      rho: itm ? (sign * K * T * dr) / 100 : 0,
-    };
+      thetaPerYear: itm ? sign * (q * S * dq - r * K * dr) : 0,
+      vegaPerUnit: 0,
+      rhoPerUnit: itm ? sign * K * T * dr : 0,
+    });
   }
-  const d1 = (Math.log(S / K) + (r - q) * T) / sd + sd / 2;
+  const d1 = blackD1(Math.log(S / K) + (r - q) * T, sd);
   const d2 = d1 - sd;
   const nd1 = normCdf(sign * d1);
   const nd2 = normCdf(sign * d2);
   const pdf = normPdf(d1);
-  const price = sign * (S * dq * nd1 - K * dr * nd2);
-  const thetaYear = -(S * dq * pdf * sigma) / (2 * sqrtT) + sign * (q * S * dq * nd1 - r * K * dr * nd2);
-  return {
-    price,
+  return quotedGreeks({
+    price: sign * (S * dq * nd1 - K * dr * nd2),
     delta: sign * dq * nd1,
     gamma: (dq * pdf) / (S * sd),
-    theta: thetaYear / DAYS_PER_YEAR,
-    vega: (S * dq * pdf * sqrtT) / 100,
-    rho: (sign * K * T * dr * nd2) / 100,
-  };
+    thetaPerYear: -(S * dq * pdf * sigma) / (2 * sqrtT) + sign * (q * S * dq * nd1 - r * K * dr * nd2),
+    vegaPerUnit: S * dq * pdf * sqrtT,
+    rhoPerUnit: sign * K * T * dr * nd2,
+  });
 }

@@ -10,24 +10,8 @@
  * gamma/vega.
  */
 import { normCdf, normPdf } from './normal.js';
-import {
-  DAYS_PER_YEAR,
-  requireFinite,
-  requireNonNegative,
-  requirePositive,
-  requireRight,
-  type Greeks,
-  type OptionRight,
-} from './types.js';
-
-function validate(F: number, K: number, T: number, r: number, sigma: number, right: OptionRight): void {
-  requirePositive('forward', F);
-  requirePositive('strike', K);
-  requireNonNegative('time to expiry', T);
-  requireFinite('rate', r);
-  requireNonNegative('volatility', sigma);
-  requireRight(right);
-}
+import { blackD1, quotedGreeks, validateBlackInputs } from './greeks.js';
+import type { Greeks, OptionRight } from './types.js';
 
 /** Undiscounted Black price, without validation (hot path for the IV solver). */
 export function black76Undiscounted(
@@ -39,12 +23,13 @@ export function black76Undiscounted(
 ): number {
   const sd = sigma * Math.sqrt(T);
   if (sd === 0) return right === 'call' ? Math.max(F - K, 0) : Math.max(K - F, 0);
-  const d1 = Math.log(F / K) / sd + sd / 2;
+  const d1 = blackD1(Math.log(F / K), sd);
   const d2 = d1 - sd;
   // Out-of-the-money side computed directly: no cancellation between two large terms.
   return right === 'call' ? F * normCdf(d1) - K * normCdf(d2) : K * normCdf(-d2) - F * normCdf(-d1);
 }
 
+/** Discounted Black-76 price of a European option on the forward `F`. */
 export function black76Price(
   F: number,
   K: number,
@@ -53,10 +38,11 @@ export function black76Price(
   sigma: number,
   right: OptionRight,
 ): number {
-  validate(F, K, T, r, sigma, right);
+  validateBlackInputs('forward', F, K, T, r, sigma, right);
   return Math.exp(-r * T) * black76Undiscounted(F, K, T, sigma, right);
 }
 
+/** Price and greeks with respect to the forward, in the units of `Greeks`. */
 export function black76Greeks(
   F: number,
   K: number,
@@ -65,7 +51,7 @@ export function black76Greeks(
   sigma: number,
   right: OptionRight,
 ): Greeks {
-  validate(F, K, T, r, sigma, right);
+  validateBlackInputs('forward', F, K, T, r, sigma, right);
   const df = Math.exp(-r * T);
   const price = df * black76Undiscounted(F, K, T, sigma, right);
   const sqrtT = Math.sqrt(T);
@@ -74,28 +60,24 @@ export function black76Greeks(
   if (sd === 0) {
     const itm = sign * (F - K) > 0;
     // Holding F fixed, only discounting moves the value: ∂/∂T = −r·price, ∂/∂r = −T·price.
-    return {
+    return quotedGreeks({
       price,
       delta: itm ? sign * df : 0,
       gamma: 0,
-      theta: (r * price) / DAYS_PER_YEAR,
-      vega: 0,
-      rho: (-T * price) / 100,
-    };
+      thetaPerYear: r * price,
+      vegaPerUnit: 0,
+      rhoPerUnit: -T * price,
+    });
   }
-  const d1 = Math.log(F / K) / sd + sd / 2;
+  const d1 = blackD1(Math.log(F / K), sd);
   const pdf = normPdf(d1);
-  const delta = sign * df * normCdf(sign * d1);
-  const gamma = (df * pdf) / (F * sd);
-  const vegaRaw = df * F * pdf * sqrtT;
-  // dPrice/dT = −r·price + e^{-rT}·F·φ(d1)·σ/(2√T); theta is the negative, per calendar day.
-  const thetaYear = r * price - (df * F * pdf * sigma) / (2 * sqrtT);
-  return {
+  return quotedGreeks({
     price,
-    delta,
-    gamma,
-    theta: thetaYear / DAYS_PER_YEAR,
-    vega: vegaRaw / 100,
-    rho: (-T * price) / 100,
-  };
+    delta: sign * df * normCdf(sign * d1),
+    gamma: (df * pdf) / (F * sd),
+    // dPrice/dT = −r·price + e^{-rT}·F·φ(d1)·σ/(2√T); theta is the negative.
+    thetaPerYear: r * price - (df * F * pdf * sigma) / (2 * sqrtT),
+    vegaPerUnit: df * F * pdf * sqrtT,
+    rhoPerUnit: -T * price,
+  });
 }

@@ -10,6 +10,7 @@
  * converges even where vega vanishes (deep OTM, near expiry).
  */
 import { black76Undiscounted } from './black76.js';
+import { blackD1 } from './greeks.js';
 import { normPdf } from './normal.js';
 import type { OptionRight } from './types.js';
 
@@ -125,7 +126,7 @@ function solve(
     if (diff < 0) lo = s;
     else hi = s;
     const sd = s * sqrtT;
-    const vega = sd > 0 ? F * normPdf(Math.log(F / K) / sd + sd / 2) * sqrtT : 0;
+    const vega = sd > 0 ? F * normPdf(blackD1(Math.log(F / K), sd)) * sqrtT : 0;
     let next = vega > 0 ? s - diff / vega : Number.NaN;
     // Bisect when Newton leaves the bracket or its step is not at least halving (as in rtsafe).
     if (!(next > lo && next < hi) || Math.abs(next - s) > 0.5 * prevStep) next = 0.5 * (lo + hi);

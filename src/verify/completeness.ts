@@ -86,6 +86,49 @@ async function storedSymbols(pool: pg.Pool, dates: readonly KstDate[]): Promise<
   return r.rows.map((x) => x.symbol);
 }
 
+/** A result for an instrument that was not checked (unclassifiable, or expired before the date). */
+const notChecked = (instrument: string, tradingDate: KstDate, error?: string): InstrumentCompleteness => ({
+  instrument,
+  tradingDate,
+  sessions: [],
+  expiring: false,
+  expected: 0,
+  actual: 0,
+  missingMinutes: [],
+  unexpectedMinutes: [],
+  ...(error === undefined ? {} : { error }),
+});
+
+/** Expected (calendar) against stored minutes of one classified instrument on `date`. */
+async function checkInstrument(
+  pool: pg.Pool,
+  calendar: TradingCalendar,
+  instrument: string,
+  date: KstDate,
+  c: Classified,
+): Promise<InstrumentCompleteness> {
+  const expiring = c.expiry === date;
+  const expected = new Set<number>();
+  for (const product of c.sessions) {
+    const opts = product === 'derivatives' && expiring ? { expiring: true } : {};
+    for (const m of calendar.candleMinutes(product, date, opts)) expected.add(m);
+  }
+  const present = new Set<number>(await minutesPresent(pool, { symbol: instrument, tradingDate: date }));
+  const missingMinutes = [...expected].filter((m) => !present.has(m)).sort((a, b) => a - b) as KstTime[];
+  const unexpectedMinutes = [...present].filter((m) => !expected.has(m)).sort((a, b) => a - b) as KstTime[];
+  return {
+    instrument,
+    tradingDate: date,
+    sessions: c.sessions,
+    expiring,
+    expected: expected.size,
+    actual: expected.size - missingMinutes.length,
+    missingMinutes,
+    unexpectedMinutes,
+  };
+}
+
+/** Checks `opts.date` (see the module comment) and, unless `write: false`, records the result in `data_quality`. */
 export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Promise<CompletenessReport> {
   const calendar = opts.calendar ?? defaultCalendar();
   const date = opts.date;
@@ -100,57 +143,15 @@ export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Pr
     try {
       c = await classify(pool, instrument, calendar);
     } catch (e) {
-      results.push({
-        instrument,
-        tradingDate: date,
-        sessions: [],
-        expiring: false,
-        expected: 0,
-        actual: 0,
-        missingMinutes: [],
-        unexpectedMinutes: [],
-        error: errorMessage(e),
-      });
+      results.push(notChecked(instrument, date, errorMessage(e)));
       continue;
     }
     // Expired before this date: nothing expected (and only asked-for symbols are reported).
     if (c.expiry !== undefined && c.expiry < date) {
-      if (opts.symbols?.length)
-        results.push({
-          instrument,
-          tradingDate: date,
-          sessions: [],
-          expiring: false,
-          expected: 0,
-          actual: 0,
-          missingMinutes: [],
-          unexpectedMinutes: [],
-        });
+      if (opts.symbols?.length) results.push(notChecked(instrument, date));
       continue;
     }
-    const expiring = c.expiry === date;
-    const expected = new Set<number>();
-    for (const product of c.sessions) {
-      for (const m of calendar.candleMinutes(
-        product,
-        date,
-        product === 'derivatives' && expiring ? { expiring: true } : {},
-      ))
-        expected.add(m);
-    }
-    const present = new Set<number>(await minutesPresent(pool, { symbol: instrument, tradingDate: date }));
-    const missingMinutes = [...expected].filter((m) => !present.has(m)).sort((a, b) => a - b) as KstTime[];
-    const unexpectedMinutes = [...present].filter((m) => !expected.has(m)).sort((a, b) => a - b) as KstTime[];
-    results.push({
-      instrument,
-      tradingDate: date,
-      sessions: c.sessions,
-      expiring,
-      expected: expected.size,
-      actual: expected.size - missingMinutes.length,
-      missingMinutes,
-      unexpectedMinutes,
-    });
+    results.push(await checkInstrument(pool, calendar, instrument, date, c));
   }
   const report: CompletenessReport = {
     tradingDate: date,

@@ -74,6 +74,17 @@ describe('database failures are one line that says what to do, password masked',
       /database "krt_test_no_such_db" does not exist: .*KRTRADE_DATABASE_URL/,
     ],
     [['calendar', '--db', '--date', '2026-11-19'], 'refused', /ECONNREFUSED/],
+    [['verify', '--date', '2026-11-24'], 'refused', /ECONNREFUSED.*\(database postgres:\/\/u:\*\*\*\*@127\.0\.0\.1:1\/x\)/],
+    [
+      ['replay', '--strategy', 'vwap-atr', '--from', '2026-11-24', '--to', '2026-11-24'],
+      'refused',
+      /ECONNREFUSED.*is PostgreSQL running\?/,
+    ],
+    [
+      ['strategy', 'run', '--strategy', 'vwap-atr', '--time', '2026-11-24T10:00'],
+      'unmigrated',
+      /does not exist: a table is missing: run `krtrade db migrate` first/,
+    ],
   ])('%j with the database %s', async (args, kind, re) => {
     const url =
       kind === 'unmigrated'

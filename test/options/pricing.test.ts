@@ -88,6 +88,12 @@ describe('Black-76', () => {
 });
 
 describe('Black–Scholes on spot', () => {
+  it('rejects unusable inputs naming the spot and the dividend yield', () => {
+    expect(() => blackScholesPrice(0, 400, 0.1, 0.03, 0, 0.2, 'call')).toThrow(/^spot must be a finite number > 0, got 0$/);
+    expect(() => blackScholesPrice(400, 400, 0.1, 0.03, Number.NaN, 0.2, 'call')).toThrow(/^dividend yield must be/);
+    expect(() => blackScholesGreeks(400, 400, 0.1, 0.03, 0, Number.POSITIVE_INFINITY, 'put')).toThrow(OptionInputError);
+  });
+
   it('equals Black-76 on the forward S·e^{(r−q)T}', () => {
     fc.assert(
       fc.property(

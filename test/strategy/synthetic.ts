@@ -2,18 +2,8 @@
 import type { Candle } from '../../src/db/types.js';
 import type { TradingCalendar } from '../../src/market/calendar/index.js';
 import type { KstDate } from '../../src/time/kst.js';
-
-/** mulberry32: a tiny seeded PRNG so every run builds the same market. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The simulator's seeded PRNG (mulberry32): every run builds the same market.
+import { seededRandom as prng } from '../../src/sim/faults.js';
 
 const tick = (p: number): number => Math.round(p / 0.05) * 0.05;
 

@@ -39,14 +39,18 @@ export async function explainDbErrors<T>(work: () => Promise<T>, url?: string): 
   }
 }
 
-/** Runs `fn` with a short-lived one-connection pool on `database.url`, explaining database errors. */
+/**
+ * Runs `fn` with a short-lived pool on `database.url` (one connection unless `max` says otherwise),
+ * explaining database errors; the pool is always closed.
+ */
 export async function withCliPool<T>(
   ctx: CliContext,
   app: string,
   fn: (pool: pg.Pool) => Promise<T>,
+  opts: { max?: number } = {},
 ): Promise<T> {
   const url = ctx.config().config.database.url;
-  const pool = createPool(url, { max: 1, applicationName: app });
+  const pool = createPool(url, { max: opts.max ?? 1, applicationName: app });
   try {
     return await explainDbErrors(() => fn(pool), url);
   } finally {

@@ -1,15 +1,18 @@
 /**
  * Which KIS the `krtrade kis …` commands talk to: a configured account, a running simulator
  * (`--sim-url`), or — with no account configured — a simulator started in this process for the command.
+ * Redis is checked first, so a Redis outage is one line before any work starts.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CliContext } from '../context.js';
 import { UserError } from '../../errors.js';
 import { KisAccounts } from '../../kis/accounts.js';
-import { createKisClient, type KisClient } from '../../kis/client.js';
+import { createKisClient, logRedisErrors, type KisClient } from '../../kis/client.js';
+import { KIS_HOSTS } from '../../kis/spec/index.js';
 import { clockFromEnv } from '../../time/clock.js';
 import { defaultAccount } from '../../sim/credentials.js';
+import { checkRedis, explainRedisErrors } from './redis-errors.js';
 
 export interface KisTargetOptions {
   account?: string;
@@ -20,11 +23,16 @@ export interface KisSession {
   client: KisClient;
   /** Human description of the target, for messages. */
   target: string;
+  /** The target's WebSocket endpoint; absent for `--sim-url` (its WebSocket port is not known). */
+  ws?: { url: string; appKey: string };
+  /** Connection and prefix for the one-WebSocket-session-per-app-key lease (configured accounts only). */
+  lease?: { redis: Redis; prefix: string };
   close(): Promise<void>;
 }
 
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const r = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  r.on('error', () => undefined);
   try {
     let cursor = '0';
     do {
@@ -37,8 +45,11 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   }
 }
 
+/** Opens the session the options ask for; the caller must `close()` it (idempotent). */
 export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Promise<KisSession> {
   const { config } = ctx.config();
+  if (o.simUrl && !/^https?:\/\/[^/]+/.test(o.simUrl)) throw new UserError(`--sim-url: expected http://HOST:PORT, got ${JSON.stringify(o.simUrl)}`);
+  await checkRedis(config.redis.url);
   const logger = ctx.logger();
   const clock = clockFromEnv();
   const common = {
@@ -51,7 +62,6 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
     logger,
   };
   if (o.simUrl) {
-    if (!/^https?:\/\/[^/]+/.test(o.simUrl)) throw new UserError(`--sim-url: expected http://HOST:PORT, got ${JSON.stringify(o.simUrl)}`);
     const configured = config.kis.accounts.find((a) => (o.account ? a.name === o.account : true));
     if (o.account && !configured) throw new UserError(`--account: no KIS account named ${JSON.stringify(o.account)}`);
     const creds = configured ?? { ...defaultAccount(config.sim.seed, config.sim.mode), name: 'sim', env: config.sim.mode };
@@ -64,12 +74,29 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
     return { client, target: `simulator at ${o.simUrl}`, close: () => client.close() };
   }
   if (config.kis.accounts.length) {
-    const accounts = KisAccounts.fromConfig(config, { clock, logger });
+    // One connection shared by the clients and the WebSocket lease.
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+    logRedisErrors(redis, logger);
+    const accounts = KisAccounts.fromConfig(config, { clock, logger, redis });
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await accounts.close();
+      await redis.quit().catch(() => redis.disconnect());
+    };
     try {
       const client = accounts.get(o.account);
-      return { client, target: `KIS ${client.env} account ${client.name}`, close: () => accounts.close() };
+      const acct = config.kis.accounts.find((a) => a.name === client.name)!;
+      return {
+        client,
+        target: `KIS ${client.env} account ${client.name}`,
+        ws: { url: acct.wsUrl ?? KIS_HOSTS[acct.env].ws, appKey: acct.appKey },
+        lease: { redis, prefix: config.redis.prefix },
+        close,
+      };
     } catch (e) {
-      await accounts.close();
+      await close();
       throw e;
     }
   }
@@ -84,7 +111,7 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
     wsPort: 0,
     ...(config.sim.start ? { start: config.sim.start } : {}),
   });
-  // A private namespace: this simulator's tokens mean nothing to any other.
+  // A private namespace: this simulator's tokens and approval keys mean nothing to any other.
   const prefix = `${config.redis.prefix}:cli-sim-${randomBytes(4).toString('hex')}`;
   const client = createKisClient({
     ...common,
@@ -96,6 +123,7 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
   return {
     client,
     target: 'embedded simulator',
+    ws: { url: sim.wsUrl, appKey: sim.appKey },
     async close() {
       if (closed) return;
       closed = true;
@@ -104,4 +132,14 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
       await sim.close();
     },
   };
+}
+
+/** Runs `run` in a session that is always closed; a Redis connection lost on the way is a one-line error. */
+export async function withKisSession<T>(ctx: CliContext, o: KisTargetOptions, run: (s: KisSession) => Promise<T>): Promise<T> {
+  const s = await openKisSession(ctx, o);
+  try {
+    return await explainRedisErrors(() => run(s), ctx.config().config.redis.url);
+  } finally {
+    await s.close();
+  }
 }

@@ -1,14 +1,11 @@
 /** `krtrade kis stream CODE...`: prints parsed realtime records live (embedded simulator without an account). */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import type { CliContext } from '../context.js';
 import { UserError } from '../../errors.js';
-import { createKisClient, type KisClient } from '../../kis/client.js';
-import { KIS_HOSTS } from '../../kis/spec/index.js';
 import { KisWsClient, SUPPORTED_TRS, approvalKeyFrom, type WsRecord } from '../../kis/ws/index.js';
-import { type Clock, clockFromEnv } from '../../time/clock.js';
 import { formatKstIso } from '../../time/kst.js';
+import { openKisSession } from './kis-session.js';
+import { explainRedisErrors } from './redis-errors.js';
 
 interface StreamOptions {
   tr?: string;
@@ -51,65 +48,6 @@ export function recordLine(r: WsRecord): string {
 
 const toJson = (r: WsRecord): Record<string, unknown> => ({ ...r, time: formatKstIso(r.time) });
 
-interface Target {
-  url: string;
-  appKey: string;
-  kis: KisClient;
-  clock: Clock;
-  label: string;
-  /** For the one-session-per-app-key lease shared with every other krtrade process (real accounts). */
-  lease?: { redis: Redis; prefix: string };
-  close(): Promise<void>;
-}
-
-async function openTarget(ctx: CliContext, o: StreamOptions): Promise<Target> {
-  const { config } = ctx.config();
-  const logger = ctx.logger();
-  const common = {
-    redisUrl: config.redis.url, custtype: config.kis.custtype, requestTimeoutMs: config.kis.requestTimeoutMs,
-    tokenRefreshBeforeMs: config.kis.tokenRefreshBeforeMs, tokenIssueIntervalMs: config.kis.tokenIssueIntervalMs, rateLimit: config.kis.rateLimit, logger,
-  };
-  if (config.kis.accounts.length) {
-    const acct = o.account ? config.kis.accounts.find((a) => a.name === o.account) : config.kis.accounts[0];
-    if (!acct) throw new UserError(`--account: no KIS account named ${JSON.stringify(o.account)}`);
-    const clock = clockFromEnv();
-    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
-    const kis = createKisClient({ ...common, redis, prefix: config.redis.prefix, clock, account: { name: acct.name, env: acct.env, appKey: acct.appKey, appSecret: acct.appSecret, ...(acct.restUrl ? { restUrl: acct.restUrl } : {}) } });
-    return {
-      url: acct.wsUrl ?? KIS_HOSTS[acct.env].ws, appKey: acct.appKey, kis, clock, label: `KIS ${acct.env} account ${acct.name}`,
-      lease: { redis, prefix: config.redis.prefix },
-      async close() {
-        await kis.close();
-        await redis.quit().catch(() => redis.disconnect());
-      },
-    };
-  }
-  if (o.account) throw new UserError(`--account ${o.account}: no KIS accounts are configured (the embedded simulator is used)`);
-  const { startSimulator } = await import('../../sim/index.js');
-  const sim = await startSimulator({
-    seed: config.sim.seed, speed: config.sim.speed, mode: config.sim.mode, host: '127.0.0.1', port: 0, wsPort: 0,
-    ...(config.sim.start ? { start: config.sim.start } : {}),
-  });
-  // A private namespace: this simulator's approval keys mean nothing to any other.
-  const prefix = `${config.redis.prefix}:cli-sim-${randomBytes(4).toString('hex')}`;
-  const kis = createKisClient({ ...common, prefix, clock: sim.clock, account: { name: 'sim', env: config.sim.mode, appKey: sim.appKey, appSecret: sim.appSecret, restUrl: sim.restUrl } });
-  return {
-    url: sim.wsUrl, appKey: sim.appKey, kis, clock: sim.clock, label: 'embedded simulator',
-    async close() {
-      await kis.close();
-      const r = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
-      try {
-        for await (const keys of r.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) if (keys.length) await r.del(...keys);
-      } catch {
-        // Best effort: the keys expire anyway.
-      } finally {
-        r.disconnect();
-      }
-      await sim.close();
-    },
-  };
-}
-
 export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
   kis
     .command('stream')
@@ -128,9 +66,13 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
       if (pairs.length > config.kis.ws.maxSubscriptionsPerSession) {
         throw new UserError(`${pairs.length} subscriptions requested; one KIS session allows ${config.kis.ws.maxSubscriptionsPerSession}`);
       }
-      const target = await openTarget(ctx, o);
+      const target = await openKisSession(ctx, o.account ? { account: o.account } : {});
+      if (!target.ws) {
+        await target.close();
+        throw new UserError(`${target.target} has no known WebSocket endpoint`);
+      }
       const client = new KisWsClient({
-        url: target.url, appKey: target.appKey, approvalKey: approvalKeyFrom(target.kis), clock: target.clock,
+        url: target.ws.url, appKey: target.ws.appKey, approvalKey: approvalKeyFrom(target.client), clock: target.client.clock,
         custtype: config.kis.custtype, settings: config.kis.ws, logger: ctx.logger(),
         ...(target.lease ? { redis: target.lease.redis, redisPrefix: target.lease.prefix } : {}),
       });
@@ -148,10 +90,10 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
       process.once('SIGTERM', onSignal);
       const timer = durationMs ? setTimeout(stop, durationMs) : undefined;
       try {
-        process.stderr.write(`streaming ${pairs.map((p) => `${p.tr}/${p.code}`).join(', ')} from ${target.label}${durationMs ? ` for ${o.duration}` : ' (Ctrl-C to stop)'}\n`);
+        process.stderr.write(`streaming ${pairs.map((p) => `${p.tr}/${p.code}`).join(', ')} from ${target.target}${durationMs ? ` for ${o.duration}` : ' (Ctrl-C to stop)'}\n`);
         client.start();
         const subscribed = Promise.all(pairs.map((p) => client.subscribe(p.tr, p.code)));
-        await Promise.race([subscribed, stopped]);
+        await explainRedisErrors(() => Promise.race([subscribed, stopped]), config.redis.url);
         await stopped;
       } finally {
         clearTimeout(timer);

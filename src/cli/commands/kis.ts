@@ -6,8 +6,9 @@ import { mask } from '../../log.js';
 import { boardClassCode, checkBoardExpiry } from '../../kis/endpoints/boards.js';
 import { foMarketOf } from '../../kis/endpoints/futures-options.js';
 import { FO_MARKETS, type KisMarket, type MinuteBar, type OptionBoard, type OptionSeriesParam, STOCK_MARKETS, type OptionFamily } from '../../kis/types.js';
-import { type KstTime, TimeFormatError, formatKstIso, parseKst, toKst } from '../../time/kst.js';
-import { type KisSession, type KisTargetOptions, openKisSession } from './kis-session.js';
+import { formatKstIso, toKst } from '../../time/kst.js';
+import { minuteOption } from './options.js';
+import { type KisTargetOptions, withKisSession } from './kis-session.js';
 
 interface Common extends KisTargetOptions {
   json?: boolean;
@@ -36,24 +37,6 @@ function checkCode(code: string): string {
   return c;
 }
 
-function timeOption(name: string, raw: string): KstTime {
-  try {
-    return parseKst(raw);
-  } catch (e) {
-    if (e instanceof TimeFormatError) throw new UserError(`${name}: expected KST YYYY-MM-DDTHH:MM, got ${JSON.stringify(raw)}`);
-    throw e;
-  }
-}
-
-async function withSession<T>(ctx: CliContext, o: Common, run: (s: KisSession) => Promise<T>): Promise<T> {
-  const s = await openKisSession(ctx, o);
-  try {
-    return await run(s);
-  } finally {
-    await s.close();
-  }
-}
-
 const targetOptions = (c: Command): Command =>
   c
     .option('--account <name>', 'configured KIS account to use (default: the first)')
@@ -78,7 +61,7 @@ export function registerKisCommands(program: Command, ctx: CliContext): Command 
 
   targetOptions(kis.command('token').description('issue (or reuse) the shared access token and show its expiry').option('--revoke', 'revoke the token instead'))
     .action((o: Common & { revoke?: boolean }) =>
-      withSession(ctx, o, async ({ client, target }) => {
+      withKisSession(ctx, o, async ({ client, target }) => {
         if (o.revoke) {
           const revoked = await client.revokeToken();
           ctx.print({ account: client.name, env: client.env, revoked }, !!o.json, () => (revoked ? `revoked the token of ${target}` : `no token to revoke for ${target}`));
@@ -94,7 +77,7 @@ export function registerKisCommands(program: Command, ctx: CliContext): Command 
     .action((rawCode: string, o: Common & { market?: string }) => {
       const code = checkCode(rawCode);
       const market = marketFor(code, o.market);
-      return withSession(ctx, o, async ({ client }) => {
+      return withKisSession(ctx, o, async ({ client }) => {
         const q = (STOCK_MARKETS as readonly string[]).includes(market)
           ? await client.stockPrice({ code, market: market as 'J' })
           : await client.foPrice({ code, market: market as 'F' });
@@ -115,10 +98,10 @@ export function registerKisCommands(program: Command, ctx: CliContext): Command 
   ).action((rawCode: string, o: Common & { from: string; to: string; market?: string; completed?: boolean }) => {
     const code = checkCode(rawCode);
     const market = marketFor(code, o.market);
-    const from = timeOption('--from', o.from);
-    const to = timeOption('--to', o.to);
+    const from = minuteOption('--from', o.from);
+    const to = minuteOption('--to', o.to);
     if (to < from) throw new UserError(`--to (${o.to}) is before --from (${o.from})`);
-    return withSession(ctx, o, async ({ client }) => {
+    return withKisSession(ctx, o, async ({ client }) => {
       const bars = await client.fetchMinuteBars({ code, market, from, to, completedOnly: !!o.completed });
       ctx.print(bars.map(barJson), !!o.json, () =>
         bars.length ? bars.map((b) => `${formatKstIso(b.time).slice(0, 16)}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`).join('\n') : 'no bars in that range',
@@ -138,7 +121,7 @@ export function registerKisCommands(program: Command, ctx: CliContext): Command 
     if (!['kospi200', 'mini', 'kosdaq150'].includes(o.family)) throw new UserError(`--family: expected kospi200, mini or kosdaq150, got ${JSON.stringify(o.family)}`);
     checkBoardExpiry(o.expiry, o.series as OptionSeriesParam, '--expiry');
     boardClassCode(o.family as OptionFamily, o.series as OptionSeriesParam, '--series');
-    return withSession(ctx, o, async ({ client }) => {
+    return withKisSession(ctx, o, async ({ client }) => {
       const board = await client.optionBoard({ expiry: o.expiry, series: o.series as OptionSeriesParam, family: o.family as OptionFamily });
       const strip = (r: OptionBoard['calls'][number]): Record<string, unknown> => {
         const { fields: _f, ...rest } = r;

@@ -7,12 +7,12 @@ import {
   addDays,
   daysBetween,
   formatKstIso,
-  parseKstDate,
   todayKst,
   weekday,
   type KstDate,
 } from '../../time/kst.js';
 import { withCliPool } from './db-errors.js';
+import { dateOption } from './options.js';
 import type { TradingCalendar } from '../../market/calendar/index.js';
 import { loadCalendar } from '../../market/calendar/load.js';
 import type { Session } from '../../market/types.js';
@@ -23,14 +23,6 @@ import { tickSize } from '../../market/instruments/specs.js';
 
 const MAX_RANGE_DAYS = 366;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-function dateOption(name: string, raw: string): KstDate {
-  try {
-    return parseKstDate(raw);
-  } catch {
-    throw new UserError(`${name}: expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
-  }
-}
 
 const sessionJson = (cal: TradingCalendar, s: Session, expiring = false) => ({
   product: s.product,

@@ -1,31 +1,14 @@
 /** `krtrade replay` and `krtrade strategy …`: run strategies over stored data. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { createPool } from '../../db/pool.js';
-import { explainDbErrors } from './db-errors.js';
-import { UserError } from '../../errors.js';
+import { withCliPool } from './db-errors.js';
 import { getStrategy, strategies } from '../../strategy/registry.js';
 import { replayStrategy, type ReplayResult } from '../../strategy/replay.js';
 import { runStrategyBatch } from '../../strategy/runner.js';
 import { loadStrategyPlugin } from '../../strategy/plugin.js';
-import { formatKstIso, parseKst, parseKstDate, type KstDate, type KstTime } from '../../time/kst.js';
+import { formatKstIso } from '../../time/kst.js';
+import { dateOption, minuteOption } from './options.js';
 import type { Signal } from '../../db/types.js';
-
-export function dateOption(name: string, raw: string): KstDate {
-  try {
-    return parseKstDate(raw);
-  } catch {
-    throw new UserError(`${name}: expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
-  }
-}
-
-function minuteOption(name: string, raw: string): KstTime {
-  try {
-    return parseKst(raw);
-  } catch {
-    throw new UserError(`${name}: expected a KST minute YYYY-MM-DDTHH:MM, got ${JSON.stringify(raw)}`);
-  }
-}
 
 const signalJson = (s: Signal): Record<string, unknown> => ({ ...s, time: formatKstIso(s.time) });
 const signalLine = (s: Signal): string =>
@@ -73,25 +56,21 @@ export function registerStrategyCommands(program: Command, ctx: CliContext): voi
         const strategy = getStrategy(opts.strategy);
         const from = dateOption('--from', opts.from);
         const to = dateOption('--to', opts.to);
-        const pool = createPool(ctx.config().config.database.url, {
-          max: 2,
-          applicationName: 'krtrade-replay',
-        });
-        try {
-          const onDay =
-            opts.json || !process.stderr.isTTY
-              ? undefined
-              : (d: { tradingDate: string; signals: number }) =>
-                  process.stderr.write(`  replayed ${d.tradingDate} (${d.signals} signals)\n`);
-          const r = await explainDbErrors(() =>
+        const onDay =
+          opts.json || !process.stderr.isTTY
+            ? undefined
+            : (d: { tradingDate: string; signals: number }) =>
+                process.stderr.write(`  replayed ${d.tradingDate} (${d.signals} signals)\n`);
+        const r = await withCliPool(
+          ctx,
+          'krtrade-replay',
+          (pool) =>
             replayStrategy(pool, strategy, { from, to, write: !!opts.write, ...(onDay ? { onDay } : {}) }),
-          );
-          ctx.print({ ...r, signals: r.signals.map(signalJson) }, !!opts.json, () =>
-            replayText(r, !!opts.write),
-          );
-        } finally {
-          await pool.end();
-        }
+          { max: 2 },
+        );
+        ctx.print({ ...r, signals: r.signals.map(signalJson) }, !!opts.json, () =>
+          replayText(r, !!opts.write),
+        );
       },
     );
 
@@ -129,26 +108,18 @@ export function registerStrategyCommands(program: Command, ctx: CliContext): voi
         for (const file of opts.plugin ?? []) await loadStrategyPlugin(file);
         const strategy = getStrategy(opts.strategy);
         const time = minuteOption('--time', opts.time);
-        const pool = createPool(ctx.config().config.database.url, {
-          max: 2,
-          applicationName: 'krtrade-strategy',
-        });
-        try {
-          const r = await explainDbErrors(() =>
-            runStrategyBatch(pool, strategy, time, { write: !opts.dryRun }),
-          );
-          ctx.print(
-            { ...r, time: formatKstIso(r.time), signals: r.signals.map(signalJson) },
-            !!opts.json,
-            () =>
-              [
-                `${strategy.name} @ ${formatKstIso(r.time)} (trading date ${r.tradingDate}): ${r.signals.length} signals${r.missing.length ? `, missing ${r.missing.join(', ')}` : ''}`,
-                ...r.signals.map((s) => '  ' + signalLine(s)),
-              ].join('\n'),
-          );
-        } finally {
-          await pool.end();
-        }
+        const r = await withCliPool(
+          ctx,
+          'krtrade-strategy',
+          (pool) => runStrategyBatch(pool, strategy, time, { write: !opts.dryRun }),
+          { max: 2 },
+        );
+        ctx.print({ ...r, time: formatKstIso(r.time), signals: r.signals.map(signalJson) }, !!opts.json, () =>
+          [
+            `${strategy.name} @ ${formatKstIso(r.time)} (trading date ${r.tradingDate}): ${r.signals.length} signals${r.missing.length ? `, missing ${r.missing.join(', ')}` : ''}`,
+            ...r.signals.map((s) => '  ' + signalLine(s)),
+          ].join('\n'),
+        );
       },
     );
 }

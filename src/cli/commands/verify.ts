@@ -1,11 +1,10 @@
 /** `krtrade verify`: are all expected candles stored? Exit code 1 when something is missing. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { createPool } from '../../db/pool.js';
-import { explainDbErrors } from './db-errors.js';
+import { withCliPool } from './db-errors.js';
 import { verifyCompleteness, minuteRuns, type CompletenessReport } from '../../verify/completeness.js';
 import { formatKst, formatKstIso, type KstTime } from '../../time/kst.js';
-import { dateOption } from './strategy.js';
+import { dateOption } from './options.js';
 
 /** `MM-DD HH:MM` */
 const hhmm = (t: KstTime): string => formatKst(t).slice(5, 16);
@@ -49,30 +48,26 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print JSON')
     .action(async (opts: { date: string; symbol?: string[]; write: boolean; json?: boolean }) => {
       const date = dateOption('--date', opts.date);
-      const pool = createPool(ctx.config().config.database.url, {
-        max: 2,
-        applicationName: 'krtrade-verify',
-      });
-      try {
-        const r = await explainDbErrors(() =>
+      const r = await withCliPool(
+        ctx,
+        'krtrade-verify',
+        (pool) =>
           verifyCompleteness(pool, {
             date,
             write: opts.write,
             ...(opts.symbol ? { symbols: opts.symbol } : {}),
           }),
-        );
-        const json = {
-          ...r,
-          instruments: r.instruments.map((i) => ({
-            ...i,
-            missingMinutes: i.missingMinutes.map(formatKstIso),
-            unexpectedMinutes: i.unexpectedMinutes.map(formatKstIso),
-          })),
-        };
-        ctx.print(json, !!opts.json, () => reportText(r));
-        if (!r.complete) process.exitCode = 1;
-      } finally {
-        await pool.end();
-      }
+        { max: 2 },
+      );
+      const json = {
+        ...r,
+        instruments: r.instruments.map((i) => ({
+          ...i,
+          missingMinutes: i.missingMinutes.map(formatKstIso),
+          unexpectedMinutes: i.unexpectedMinutes.map(formatKstIso),
+        })),
+      };
+      ctx.print(json, !!opts.json, () => reportText(r));
+      if (!r.complete) process.exitCode = 1;
     });
 }

@@ -1,10 +1,10 @@
 /** Futures/options quotation endpoints: current price, minute chart, period chart. */
 import { type KstDate, type KstTime, addDays, dateOf, kisDate, kisHhmmss } from '../../time/kst.js';
-import { date, num, optNum, optText, type Row } from '../fields.js';
+import { num, optNum, optText, type Row } from '../fields.js';
 import type { KisCallOptions, KisHttp } from '../http.js';
 import { readArray, readObject } from '../response.js';
 import type { FoMarket, FoQuote, Greeks, MinuteBar, Period, PeriodBar } from '../types.js';
-import { minuteBarOf } from './stock.js';
+import { byDateAscending, byTimeAscending, minuteBarOf, periodBarOf } from './bars.js';
 
 const PRICE_REQUIRED = ['futs_prpr', 'futs_prdy_vrss', 'futs_prdy_ctrt', 'acml_vol', 'futs_oprc', 'futs_hgpr', 'futs_lwpr'];
 const BAR_REQUIRED = ['stck_bsop_date', 'stck_cntg_hour', 'futs_prpr', 'futs_oprc', 'futs_hgpr', 'futs_lwpr', 'cntg_vol'];
@@ -22,6 +22,7 @@ export function foMarketOf(code: string): FoMarket {
   return index ? 'F' : 'JF';
 }
 
+/** KIS's greeks of a quote or board row; only those KIS filled in (`delta_val`, `gama`, …). */
 export const greeksOf = (r: Row): Greeks => {
   const g: Greeks = {};
   for (const [k, f] of [['delta', 'delta_val'], ['gamma', 'gama'], ['theta', 'theta'], ['vega', 'vega'], ['rho', 'rho']] as const) {
@@ -36,6 +37,7 @@ export interface FoPriceArgs {
   market?: FoMarket;
 }
 
+/** Current price of a future or option (FHMIF10000000), with open interest, theoretical price, IV and greeks. */
 export async function foPrice(http: KisHttp, a: FoPriceArgs, opts?: KisCallOptions): Promise<FoQuote> {
   const { body } = await http.get('foPrice', { FID_COND_MRKT_DIV_CODE: a.market ?? foMarketOf(a.code), FID_INPUT_ISCD: a.code }, opts);
   const r = readObject('foPrice', body, 'output1', PRICE_REQUIRED);
@@ -106,8 +108,7 @@ export async function foMinutes(http: KisHttp, a: FoMinutesArgs, opts?: KisCallO
     },
     opts,
   );
-  const bars = readArray('foMinutes', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'futs'));
-  return bars.sort((x, y) => x.time - y.time);
+  return byTimeAscending(readArray('foMinutes', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'futs')));
 }
 
 export interface FoDailyArgs {
@@ -131,17 +132,7 @@ export async function foDaily(http: KisHttp, a: FoDailyArgs, opts?: KisCallOptio
     },
     opts,
   );
-  const bars = readArray('foDaily', body, 'output2', DAILY_REQUIRED).map(
-    (r): PeriodBar => ({
-      code: a.code,
-      date: date(r, 'stck_bsop_date'),
-      open: num(r, 'futs_oprc'),
-      high: num(r, 'futs_hgpr'),
-      low: num(r, 'futs_lwpr'),
-      close: num(r, 'futs_prpr'),
-      volume: num(r, 'acml_vol'),
-      ...(optNum(r, 'acml_tr_pbmn') !== undefined ? { value: optNum(r, 'acml_tr_pbmn')! } : {}),
-    }),
+  return byDateAscending(
+    readArray('foDaily', body, 'output2', DAILY_REQUIRED).map((r) => periodBarOf(a.code, r, 'futs', 'futs_prpr')),
   );
-  return bars.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
 }

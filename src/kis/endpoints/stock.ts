@@ -1,9 +1,10 @@
 /** Stock quotation endpoints: current price, minute charts (today / past date), period chart. */
-import { type KstDate, type KstTime, fromKisDateTime, kisDate, kisHhmmss } from '../../time/kst.js';
-import { date, num, optNum, optText, type Row } from '../fields.js';
+import { type KstDate, type KstTime, kisDate, kisHhmmss } from '../../time/kst.js';
+import { num, optNum, optText } from '../fields.js';
 import type { KisHttp, KisCallOptions } from '../http.js';
 import { readArray, readObject } from '../response.js';
 import type { MinuteBar, Period, PeriodBar, StockMarket, StockQuote } from '../types.js';
+import { byDateAscending, byTimeAscending, minuteBarOf, periodBarOf } from './bars.js';
 
 const PRICE_REQUIRED = ['stck_prpr', 'prdy_vrss', 'prdy_ctrt', 'acml_vol', 'stck_oprc', 'stck_hgpr', 'stck_lwpr'];
 const BAR_REQUIRED = ['stck_bsop_date', 'stck_cntg_hour', 'stck_prpr', 'stck_oprc', 'stck_hgpr', 'stck_lwpr', 'cntg_vol'];
@@ -14,6 +15,7 @@ export interface StockPriceArgs {
   market?: StockMarket;
 }
 
+/** Current price of a stock (FHKST01010100): the summary plus every typed field of `output`. */
 export async function stockPrice(http: KisHttp, a: StockPriceArgs, opts?: KisCallOptions): Promise<StockQuote> {
   const { body } = await http.get('stockPrice', { FID_COND_MRKT_DIV_CODE: a.market ?? 'J', FID_INPUT_ISCD: a.code }, opts);
   const r = readObject('stockPrice', body, 'output', PRICE_REQUIRED);
@@ -35,24 +37,6 @@ export async function stockPrice(http: KisHttp, a: StockPriceArgs, opts?: KisCal
   };
 }
 
-/** Minute bars from a chart row (`output2`): close is `stck_prpr` (stocks) or `futs_prpr` (F/O). */
-export function minuteBarOf(code: string, r: Row, prefix: 'stck' | 'futs'): MinuteBar {
-  const bar: MinuteBar = {
-    code,
-    time: fromKisDateTime(date(r, 'stck_bsop_date').replaceAll('-', ''), r.stck_cntg_hour as string),
-    open: num(r, `${prefix}_oprc`),
-    high: num(r, `${prefix}_hgpr`),
-    low: num(r, `${prefix}_lwpr`),
-    close: num(r, `${prefix}_prpr`),
-    volume: num(r, 'cntg_vol'),
-  };
-  const cum = optNum(r, 'acml_tr_pbmn');
-  if (cum !== undefined) bar.cumValue = cum;
-  return bar;
-}
-
-const ascending = (bars: MinuteBar[]): MinuteBar[] => bars.sort((x, y) => x.time - y.time);
-
 export interface StockMinutesTodayArgs {
   code: string;
   /** Bars up to this time (inclusive, minute-start label); a future time means "now". */
@@ -73,7 +57,7 @@ export async function stockMinutesToday(http: KisHttp, a: StockMinutesTodayArgs,
     },
     opts,
   );
-  return ascending(readArray('stockMinutesToday', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'stck')));
+  return byTimeAscending(readArray('stockMinutesToday', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'stck')));
 }
 
 export interface StockMinutesPastArgs {
@@ -98,7 +82,7 @@ export async function stockMinutesPast(http: KisHttp, a: StockMinutesPastArgs, o
     },
     opts,
   );
-  return ascending(readArray('stockMinutesPast', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'stck')));
+  return byTimeAscending(readArray('stockMinutesPast', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'stck')));
 }
 
 export interface StockDailyArgs {
@@ -125,17 +109,7 @@ export async function stockDaily(http: KisHttp, a: StockDailyArgs, opts?: KisCal
     },
     opts,
   );
-  const bars = readArray('stockDaily', body, 'output2', DAILY_REQUIRED).map(
-    (r): PeriodBar => ({
-      code: a.code,
-      date: date(r, 'stck_bsop_date'),
-      open: num(r, 'stck_oprc'),
-      high: num(r, 'stck_hgpr'),
-      low: num(r, 'stck_lwpr'),
-      close: num(r, 'stck_clpr'),
-      volume: num(r, 'acml_vol'),
-      ...(optNum(r, 'acml_tr_pbmn') !== undefined ? { value: optNum(r, 'acml_tr_pbmn')! } : {}),
-    }),
+  return byDateAscending(
+    readArray('stockDaily', body, 'output2', DAILY_REQUIRED).map((r) => periodBarOf(a.code, r, 'stck', 'stck_clpr')),
   );
-  return bars.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
 }

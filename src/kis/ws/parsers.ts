@@ -7,7 +7,7 @@
 import { REALTIME_LAYOUTS, type RealtimeTrId } from '../spec/index.js';
 import type { Dated, SessionKind } from './dating.js';
 import { fieldNumber, fieldOptNumber, fieldText } from './fields.js';
-import type { BookQuote, FoNotice, FuturesTrade, OptionTrade, StockTrade, WsRecord, WsRecordKind } from './records.js';
+import type { BookQuote, FoNotice, FuturesTrade, OptionTrade, StockTrade, TradeCore, WsRecord, WsRecordKind } from './records.js';
 
 /** Index used for fields a TR does not have: always ≥ the record width, so reads give undefined. */
 const ABSENT = 0x3fffffff;
@@ -68,6 +68,19 @@ const opt = (p: string, e: Int32Array, o: number, w: number, i: number): number 
 /** Optional text field ('' when absent). */
 const txt = (p: string, e: Int32Array, o: number, w: number, i: number): string => (i < w ? fieldText(p, e, o + i) : '');
 
+/** A trade record is usable only when every required number parsed (`x === x` is false for NaN only). */
+const tradeComplete = <R extends TradeCore>(r: R): R | null =>
+  r.price === r.price && r.change === r.change && r.open === r.open && r.high === r.high && r.low === r.low &&
+  r.qty === r.qty && r.cumVolume === r.cumVolume ? r : null;
+
+/** Layout indexes of the optional fields futures and option trade TRs share (same names in every layout). */
+function derivativeIdx(b: ReturnType<typeof builder>) {
+  return {
+    oi: b.opt('hts_otst_stpl_qty'), oiChg: b.opt('otst_stpl_qty_icdc'), thpr: b.opt('hts_thpr'),
+    askQ: b.opt('askp_rsqn1'), bidQ: b.opt('bidp_rsqn1'),
+  };
+}
+
 function stockTrade(id: RealtimeTrId): Omit<TrPlan, 'trId' | 'kind' | 'session'> & { b: ReturnType<typeof builder> } {
   const b = builder(id);
   const code = b.reqText('mksc_shrn_iscd'), time = b.reqText('stck_cntg_hour'), price = b.req('stck_prpr');
@@ -85,8 +98,7 @@ function stockTrade(id: RealtimeTrId): Omit<TrPlan, 'trId' | 'kind' | 'session'>
       ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1), side: opt(p, e, o, w, side), strength: opt(p, e, o, w, cttr),
       businessDate: txt(p, e, o, w, bdate), hourClass: txt(p, e, o, w, hcls),
     };
-    return r.price === r.price && r.change === r.change && r.open === r.open && r.high === r.high && r.low === r.low &&
-      r.qty === r.qty && r.cumVolume === r.cumVolume ? r : null;
+    return tradeComplete(r);
   };
   return { b, codeIdx: code, timeIdx: time, parse, ...common(b) };
 }
@@ -99,9 +111,9 @@ function futuresTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
   const open = b.req('futs_oprc', 'stck_oprc'), high = b.req('futs_hgpr', 'stck_hgpr'), low = b.req('futs_lwpr', 'stck_lwpr');
   const qty = b.req('last_cnqn'), cumVol = b.req('acml_vol');
   const rate = b.opt('futs_prdy_ctrt'), sign = b.opt('prdy_vrss_sign'), cumVal = b.opt('acml_tr_pbmn');
-  const oi = b.opt('hts_otst_stpl_qty'), oiChg = b.opt('otst_stpl_qty_icdc'), thpr = b.opt('hts_thpr'), basis = b.opt('mrkt_basis');
-  const ask1 = b.opt('futs_askp1', 'askp1'), bid1 = b.opt('futs_bidp1', 'bidp1');
-  const askQ = b.opt('askp_rsqn1'), bidQ = b.opt('bidp_rsqn1'), bandHi = b.opt('dynm_mxpr'), bandLo = b.opt('dynm_llam');
+  const { oi, oiChg, thpr, askQ, bidQ } = derivativeIdx(b);
+  const basis = b.opt('mrkt_basis'), ask1 = b.opt('futs_askp1', 'askp1'), bid1 = b.opt('futs_bidp1', 'bidp1');
+  const bandHi = b.opt('dynm_mxpr'), bandLo = b.opt('dynm_llam');
   const parse: Parse = (p, e, o, w, tr, code, hhmmss, d) => {
     const r: FuturesTrade = {
       kind: 'futures-trade', tr, code, hhmmss, time: d.time, tradingDate: d.tradingDate,
@@ -112,8 +124,7 @@ function futuresTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
       basis: opt(p, e, o, w, basis), ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1),
       askQty1: opt(p, e, o, w, askQ), bidQty1: opt(p, e, o, w, bidQ), bandHigh: opt(p, e, o, w, bandHi), bandLow: opt(p, e, o, w, bandLo),
     };
-    return r.price === r.price && r.change === r.change && r.open === r.open && r.high === r.high && r.low === r.low &&
-      r.qty === r.qty && r.cumVolume === r.cumVolume ? r : null;
+    return tradeComplete(r);
   };
   return { b, codeIdx: code, timeIdx: time, parse, ...common(b) };
 }
@@ -125,9 +136,9 @@ function optionTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
   const open = b.req('optn_oprc'), high = b.req('optn_hgpr'), low = b.req('optn_lwpr');
   const qty = b.req('last_cnqn'), cumVol = b.req('acml_vol');
   const rate = b.opt('prdy_ctrt'), sign = b.opt('prdy_vrss_sign'), cumVal = b.opt('acml_tr_pbmn');
-  const oi = b.opt('hts_otst_stpl_qty'), oiChg = b.opt('otst_stpl_qty_icdc'), thpr = b.opt('hts_thpr'), iv = b.opt('hts_ints_vltl');
+  const { oi, oiChg, thpr, askQ, bidQ } = derivativeIdx(b);
+  const iv = b.opt('hts_ints_vltl'), ask1 = b.opt('optn_askp1'), bid1 = b.opt('optn_bidp1');
   const delta = b.opt('delta'), gamma = b.opt('gama'), vega = b.opt('vega'), theta = b.opt('theta'), rho = b.opt('rho');
-  const ask1 = b.opt('optn_askp1'), bid1 = b.opt('optn_bidp1'), askQ = b.opt('askp_rsqn1'), bidQ = b.opt('bidp_rsqn1');
   const parse: Parse = (p, e, o, w, tr, code, hhmmss, d) => {
     const r: OptionTrade = {
       kind: 'option-trade', tr, code, hhmmss, time: d.time, tradingDate: d.tradingDate,
@@ -139,8 +150,7 @@ function optionTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
       theta: opt(p, e, o, w, theta), rho: opt(p, e, o, w, rho),
       ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1), askQty1: opt(p, e, o, w, askQ), bidQty1: opt(p, e, o, w, bidQ),
     };
-    return r.price === r.price && r.change === r.change && r.open === r.open && r.high === r.high && r.low === r.low &&
-      r.qty === r.qty && r.cumVolume === r.cumVolume ? r : null;
+    return tradeComplete(r);
   };
   return { b, codeIdx: code, timeIdx: time, parse, ...common(b) };
 }

@@ -18,9 +18,8 @@ export interface RecordBase {
   tradingDate: KstDate;
 }
 
-/** H0STCNT0 — KRX stock trade. */
-export interface StockTrade extends RecordBase {
-  kind: 'stock-trade';
+/** The fields every trade TR carries (stocks, futures, options), whatever KIS names them in each layout. */
+export interface TradeCore extends RecordBase {
   price: number;
   /** Change from the previous close (signed). */
   change: number;
@@ -30,13 +29,27 @@ export interface StockTrade extends RecordBase {
   open: number;
   high: number;
   low: number;
-  vwap: number | null;
   /** This trade's quantity. */
   qty: number;
   cumVolume: number;
   cumValue: number | null;
   ask1: number | null;
   bid1: number | null;
+}
+
+/** What futures and option trades add: open interest, KIS's theoretical price, best-level sizes. */
+export interface DerivativeTradeCore extends TradeCore {
+  openInterest: number | null;
+  openInterestChange: number | null;
+  theoretical: number | null;
+  askQty1: number | null;
+  bidQty1: number | null;
+}
+
+/** H0STCNT0 — KRX stock trade. */
+export interface StockTrade extends TradeCore {
+  kind: 'stock-trade';
+  vwap: number | null;
   /** `ccld_dvsn`: 1 buy aggressor, 5 sell aggressor, 3 pre-market. */
   side: number | null;
   /** 체결강도. */
@@ -66,49 +79,20 @@ export interface BookQuote extends RecordBase {
 }
 
 /** H0IFCNT0 (index futures), H0ZFCNT0 (stock futures), H0MFCNT0 (night futures): futures trade. */
-export interface FuturesTrade extends RecordBase {
+export interface FuturesTrade extends DerivativeTradeCore {
   kind: 'futures-trade';
-  price: number;
-  change: number;
-  changeRate: number | null;
-  sign: number | null;
-  open: number;
-  high: number;
-  low: number;
-  qty: number;
-  cumVolume: number;
   /** 누적 거래대금 as sent (KIS units: million KRW for index futures). */
   cumValue: number | null;
-  openInterest: number | null;
-  openInterestChange: number | null;
-  theoretical: number | null;
   /** 시장 베이시스. */
   basis: number | null;
-  ask1: number | null;
-  bid1: number | null;
-  askQty1: number | null;
-  bidQty1: number | null;
   /** Dynamic price band (실시간 가격제한) upper/lower. */
   bandHigh: number | null;
   bandLow: number | null;
 }
 
 /** H0IOCNT0 (index options), H0EUCNT0 (night options), H0ZOCNT0 (stock options): option trade. */
-export interface OptionTrade extends RecordBase {
+export interface OptionTrade extends DerivativeTradeCore {
   kind: 'option-trade';
-  price: number;
-  change: number;
-  changeRate: number | null;
-  sign: number | null;
-  open: number;
-  high: number;
-  low: number;
-  qty: number;
-  cumVolume: number;
-  cumValue: number | null;
-  openInterest: number | null;
-  openInterestChange: number | null;
-  theoretical: number | null;
   /** HTS implied volatility in percent. */
   iv: number | null;
   delta: number | null;
@@ -116,10 +100,6 @@ export interface OptionTrade extends RecordBase {
   vega: number | null;
   theta: number | null;
   rho: number | null;
-  ask1: number | null;
-  bid1: number | null;
-  askQty1: number | null;
-  bidQty1: number | null;
 }
 
 /** H0IFCNI0 / H0IFCNI9 / H0MFCNI0 / H0EUCNI0: F/O order and fill notice (decrypted). */
