@@ -39,6 +39,8 @@ export const configSchema = z.object({
       requestTimeoutMs: z.number().int().positive().default(10_000),
       /** Refresh the token this long before it expires. */
       tokenRefreshBeforeMs: z.number().int().positive().default(30 * 60_000),
+      /** Least time between two token issuances per app key: KIS says 1/min (EGW00133); an old FAQ said 5 min. */
+      tokenIssueIntervalMs: z.number().int().positive().default(60_000),
       /** EGW errors arrive with HTTP 500 on the real server; some paths use 200. Parsed from the body either way. */
       ws: z
         .object({
@@ -47,6 +49,10 @@ export const configSchema = z.object({
           reconnectMaxMs: z.number().int().positive().default(90_000),
           /** Reconnect when no frame (data or PINGPONG) arrives for this long. */
           silenceTimeoutMs: z.number().int().positive().default(150_000),
+          /** Pause between subscribe messages (KIS may block floods; official samples wait 100–500 ms). */
+          subscribeIntervalMs: z.number().int().min(0).default(100),
+          /** How PINGPONG is answered; undocumented by KIS (reference §9.11): text echo is the common form. */
+          pingReply: z.enum(['echo', 'pong', 'both']).default('echo'),
         })
         .prefault({}),
     })
