@@ -11,6 +11,8 @@ export interface QueueSet {
   queues: Queues;
   /** Adds a catalog job; the payload is validated first, defaults come from the catalog. */
   add<N extends JobName>(name: N, payload: PayloadInput<N>, opts: JobsOptions & { jobId: string }): Promise<Job>;
+  /** Adds many jobs of one catalog job name in one Redis round trip (a minute batch of 2,000 instruments). */
+  addBulk<N extends JobName>(name: N, jobs: { payload: PayloadInput<N>; opts: JobsOptions & { jobId: string } }[]): Promise<Job[]>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,12 @@ export function createQueues(connection: Redis, prefix: string, log?: Logger): Q
       parsePayload(name, payload);
       const def = catalog[name];
       return queues[def.queue].add(name, payload, { ...def.options, ...opts });
+    },
+    async addBulk(name, jobs) {
+      if (jobs.length === 0) return [];
+      for (const j of jobs) parsePayload(name, j.payload);
+      const def = catalog[name];
+      return queues[def.queue].addBulk(jobs.map((j) => ({ name, data: j.payload, opts: { ...def.options, ...j.opts } })));
     },
     close() {
       return (closing ??= Promise.all(Object.values(queues).map((q) => q.close())).then(() => undefined));

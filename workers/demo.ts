@@ -17,6 +17,7 @@ import { checkRedis } from '../src/pipeline/redis.js';
 import { startSimulator } from '../src/sim/index.js';
 import { PostgresUnavailableError, createRuntime, loadCalendar } from './runtime.js';
 import { POOL_KINDS, startPools, startScheduler } from './pools.js';
+import { withSimulatorAccount } from './simulator-mode.js';
 import { serveDashboard, untilStopped } from './serve.js';
 
 export interface DemoOptions {
@@ -86,9 +87,9 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
   const prefix = 'krtrade-demo';
   await deletePrefix(base.redis.url, prefix);
   const password = randomBytes(9).toString('base64url');
+  const withSim = withSimulatorAccount({ ...base, sim: { ...base.sim, mode: 'real' } }, sim);
   const config: Config = {
-    ...base,
-    kis: { ...base.kis, accounts: [{ name: 'sim', env: 'real', appKey: sim.appKey, appSecret: sim.appSecret, restUrl: sim.restUrl, wsUrl: sim.wsUrl }] },
+    ...withSim,
     database: { url: dbUrl },
     redis: { ...base.redis, prefix },
     dashboard: { ...base.dashboard, port: o.port, username: 'demo', password },

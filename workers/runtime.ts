@@ -9,6 +9,7 @@ import type { Clock } from '../src/time/clock.js';
 import type { Logger } from '../src/log.js';
 import { KrtradeError, UserError, errorMessage } from '../src/errors.js';
 import { createPool } from '../src/db/pool.js';
+import { listMigrations } from '../src/db/migrate.js';
 import { createCalendar, defaultCalendar, loadCalendarOverridesFile, type TradingCalendar } from '../src/market/calendar/index.js';
 import { KisAccounts } from '../src/kis/accounts.js';
 import { pipelineKeys } from '../src/pipeline/ids.js';
@@ -33,6 +34,9 @@ export class PostgresUnavailableError extends KrtradeError {
   }
 }
 
+/** Counters reach Redis (and /metrics) at most this late. */
+const STATS_FLUSH_MS = 500;
+
 export interface Runtime {
   config: Config;
   clock: Clock;
@@ -56,6 +60,21 @@ export async function checkPostgres(pool: pg.Pool, url: string): Promise<void> {
   }
 }
 
+/** Refuses a database that `krtrade db migrate` has not brought up to date (workers would fail every write). */
+export async function checkMigrated(pool: pg.Pool): Promise<void> {
+  const expected = listMigrations().map((m) => m.version);
+  let applied = new Set<number>();
+  try {
+    applied = new Set((await pool.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+  } catch {
+    // No schema_migrations table: nothing applied.
+  }
+  const missing = expected.filter((v) => !applied.has(v));
+  if (missing.length) {
+    throw new UserError(`the database is not migrated (${expected.length - missing.length} of ${expected.length} migrations applied): run \`krtrade db migrate\` first`);
+  }
+}
+
 export function loadCalendar(config: Config): TradingCalendar {
   const file = config.calendar.overridesFile;
   return file ? createCalendar({ overrides: loadCalendarOverridesFile(file) }) : defaultCalendar();
@@ -63,7 +82,8 @@ export function loadCalendar(config: Config): TradingCalendar {
 
 export async function createRuntime(config: Config, clock: Clock, log: Logger, name = 'krtrade'): Promise<Runtime> {
   if (config.kis.accounts.length === 0) {
-    throw new UserError('no KIS account configured (kis.accounts). Add one (or set KIS_APP_KEY/KIS_APP_SECRET), or run `krtrade demo` to use the simulator');
+    // The CLI puts the simulator in when no account is configured (simulator-mode.ts); this is a wiring bug.
+    throw new UserError('no KIS account configured (kis.accounts): add one (or set KIS_APP_KEY/KIS_APP_SECRET), or start through `krtrade run`, which uses the simulator');
   }
   await checkRedis(config.redis.url);
   const closers = new CloseStack(log);
@@ -71,6 +91,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
   closers.add('postgres', () => pool.end());
   try {
     await checkPostgres(pool, config.database.url);
+    await checkMigrated(pool);
     const redis = createRedis(config.redis.url, log, name);
     closers.add('redis', async () => {
       await redis.quit().catch(() => redis.disconnect());
@@ -80,10 +101,12 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
     const calendar = loadCalendar(config);
     const accounts = closers.add('kis', KisAccounts.fromConfig(config, { clock, logger: log, redis }));
     const n = config.pipeline.optionMatrixStrikesPerSide;
+    // Buffered: one Redis round trip every STATS_FLUSH_MS for all counters, not one or two per job.
+    const stats = closers.add('stats', new PipelineStats(redis, prefix, { flushMs: STATS_FLUSH_MS }));
     const services: PipelineServices = {
       clock, log, redis, queues,
       keys: pipelineKeys(prefix),
-      stats: new PipelineStats(redis, prefix),
+      stats,
       market: createMarketData(accounts, calendar),
       aggregation: createAggregation(n),
       storage: createStorage(pool, calendar, n),

@@ -132,7 +132,7 @@ export class Scheduler {
     const fields = targets.map((t) => `${t.kind}:${t.subject}`);
     const lastRaw = fields.length ? await s.redis.hmget(s.keys.lastScheduled, ...fields) : [];
 
-    const liveByMinute = new Map<KstTime, { candles: CandleTarget[]; boards: BoardTarget[] }>();
+    const liveByMinute = new Map<KstTime, MinuteBatch>();
     const backfills: { target: CandleTarget; from: KstTime; to: KstTime }[] = [];
     const newLast: Record<string, string> = {};
     let anyNext = false;
@@ -166,7 +166,7 @@ export class Scheduler {
       await s.queues.add('backfill-candles', { code: p.code, family: p.family, account: p.account, from: bf.from, to: bf.to }, { jobId: jobIds.backfillCandles(p.code, bf.from, bf.to) });
       s.log.info({ code: p.code, from: formatKstIso(bf.from), to: formatKstIso(bf.to) }, 'missed minutes: one backfill job instead of per-minute jobs');
     }
-    for (const [m, batch] of [...liveByMinute].sort((a, b) => a[0] - b[0])) await this.enqueueMinute(m, batch, now);
+    for (const [m, batch] of [...liveByMinute].sort((a, b) => a[0] - b[0])) await enqueueMinuteBatch(this.o.services, m, batch, { now, bufferMs: this.o.bufferMs, strategyDeadlineMs: this.o.strategyDeadlineMs });
     if (Object.keys(newLast).length) await s.redis.hset(s.keys.lastScheduled, newLast);
 
     const liveCount = [...liveByMinute.values()].reduce((n, b) => n + b.candles.length + b.boards.length, 0);
@@ -174,25 +174,6 @@ export class Scheduler {
     const report: TickReport = { at: now, tradingDate: this.resolved?.tradingDate, live: liveCount, backfills: backfills.length, active, paused };
     await s.redis.set(s.keys.schedulerState, JSON.stringify({ ...report, at: formatKstIso(now), realAt: new Date().toISOString() }));
     return report;
-  }
-
-  private async enqueueMinute(m: KstTime, batch: { candles: CandleTarget[]; boards: BoardTarget[] }, now: KstTime): Promise<void> {
-    const s = this.o.services;
-    const delay = Math.max(0, Math.ceil(s.clock.toRealMs(fireTime(m, this.o.bufferMs) - now)));
-    if (batch.candles.length) {
-      // Order matters: the strategy job and the expected set exist before any candle of the batch can complete it.
-      const deadline = Math.max(0, Math.ceil(s.clock.toRealMs(m + MINUTE + this.o.strategyDeadlineMs - now)));
-      await s.queues.add('run-strategy', { minute: m }, { jobId: jobIds.strategy(m), delay: deadline });
-      await openBatch(s, m, batch.candles.map((c) => c.code));
-    }
-    for (const c of batch.candles) {
-      const payload = { code: c.code, family: c.family, account: c.account, from: m, to: addMinutes(m, 1), batch: m };
-      await s.queues.add('fetch-candles', payload, { jobId: jobIds.fetchCandles(c.code, m), delay });
-    }
-    for (const b of batch.boards) {
-      const payload = { boardKey: b.key, underlying: b.underlying, series: b.series, expiry: b.expiry, account: b.account, minute: m };
-      await s.queues.add('fetch-board', payload, { jobId: jobIds.fetchBoard(b.key, m), delay });
-    }
   }
 
   /** Live queues run while any subscribed session is open or its last batch is still in flight. */
@@ -220,3 +201,35 @@ export class Scheduler {
   }
 }
 
+export interface MinuteBatch {
+  candles: CandleTarget[];
+  boards: BoardTarget[];
+}
+
+/**
+ * Hands out minute `m`: its strategy job (delayed to the deadline) and expected set first, then every
+ * fetch job (delayed to the minute's fire time), in bulk: one Redis round trip per job kind, not per instrument.
+ */
+export async function enqueueMinuteBatch(s: PipelineServices, m: KstTime, batch: MinuteBatch, o: { now: KstTime; bufferMs: number; strategyDeadlineMs: number }): Promise<void> {
+  const delay = Math.max(0, Math.ceil(s.clock.toRealMs(fireTime(m, o.bufferMs) - o.now)));
+  if (batch.candles.length) {
+    // Order matters: the strategy job and the expected set exist before any candle of the batch can complete it.
+    const deadline = Math.max(0, Math.ceil(s.clock.toRealMs(m + MINUTE + o.strategyDeadlineMs - o.now)));
+    await s.queues.add('run-strategy', { minute: m }, { jobId: jobIds.strategy(m), delay: deadline });
+    await openBatch(s, m, batch.candles.map((c) => c.code));
+  }
+  await s.queues.addBulk(
+    'fetch-candles',
+    batch.candles.map((c) => ({
+      payload: { code: c.code, family: c.family, account: c.account, from: m, to: addMinutes(m, 1), batch: m },
+      opts: { jobId: jobIds.fetchCandles(c.code, m), delay },
+    })),
+  );
+  await s.queues.addBulk(
+    'fetch-board',
+    batch.boards.map((b) => ({
+      payload: { boardKey: b.key, underlying: b.underlying, series: b.series, expiry: b.expiry, account: b.account, minute: m },
+      opts: { jobId: jobIds.fetchBoard(b.key, m), delay },
+    })),
+  );
+}

@@ -1,6 +1,6 @@
 /** Runs the strategies once per minute batch and records which instruments were missing at that point. */
 import { minuteLabel } from '../../src/pipeline/ids.js';
-import { BATCH_TTL_S, batchState } from '../barrier.js';
+import { RUN_MARKER_TTL_S, batchState, closeBatch } from '../barrier.js';
 import type { Handler } from './types.js';
 
 export const runStrategy: Handler<'run-strategy'> = async (p, ctx) => {
@@ -15,7 +15,8 @@ export const runStrategy: Handler<'run-strategy'> = async (p, ctx) => {
   const outcome = await s.strategy.runBatch(p.minute, done, missing);
   // Signals are written idempotently, so a crash between the run and this marker only repeats identical writes.
   if (await s.redis.hsetnx(doneKey, label, String(Date.now()))) {
-    await s.redis.multi().hincrby(runsKey, label, 1).expire(runsKey, BATCH_TTL_S).expire(doneKey, BATCH_TTL_S).exec();
+    await s.redis.multi().hincrby(runsKey, label, 1).expire(runsKey, RUN_MARKER_TTL_S).expire(doneKey, RUN_MARKER_TTL_S).exec();
   }
+  await closeBatch(s, p.minute);
   return { expected: expected.length, missing, signals: outcome.signals };
 };

@@ -46,6 +46,8 @@ export function pipelineKeys(prefix: string) {
     manualPause: `${p}:manual-pause`,
     /** String: JSON of the scheduler's current state (status command). */
     schedulerState: `${p}:scheduler-state`,
+    /** String: clock spec (JSON) of the simulator embedded in `krtrade run`, for workers joining it; expires unless refreshed. */
+    clock: `${p}:clock`,
   };
 }
 export type PipelineKeys = ReturnType<typeof pipelineKeys>;

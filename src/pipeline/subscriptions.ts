@@ -146,7 +146,10 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
   return { tradingDate: date, candles: [...candles.values()], boards: [...boards.values()] };
 }
 
-/** The account used when a subscription names none: the first configured one. */
+/** The account name the simulator gets when no KIS account is configured (workers/simulator-mode.ts). */
+export const SIMULATOR_ACCOUNT = 'sim';
+
+/** The account used when a subscription names none: the first configured one, else the simulator. */
 export function defaultAccountName(config: { kis: { accounts: { name: string }[] } }): string {
-  return config.kis.accounts[0]?.name ?? 'default';
+  return config.kis.accounts[0]?.name ?? SIMULATOR_ACCOUNT;
 }

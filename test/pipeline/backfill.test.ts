@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type KstTime, formatKst, parseKst } from '../../src/time/kst.js';
+import { type KstDate, type KstTime, formatKst, parseKst } from '../../src/time/kst.js';
 import { runCli } from '../helpers/cli.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { type Env, startEnv } from './e2e-harness.js';
@@ -44,5 +44,24 @@ describe('krtrade backfill', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/XYZ/);
+  }, 150_000);
+
+  it('a futures backfill across a night session stores every night minute through the 06:00 closing candle, dated to the next trading day', async () => {
+    env = await startEnv({ start: '2026-11-25T09:30', speed: 1, scheduler: false });
+    // Trading date 2026-11-25 = the night session from 11-24 18:00 to 11-25 06:00, then its day session so far.
+    const r = await runCli(['backfill', '--symbol', 'A01612', '--from', '2026-11-25', '--to', '2026-11-25', '--json'], { env: env.childEnv, timeoutMs: 90_000 });
+    expect(r.stderr).toBe('');
+    const res = JSON.parse(r.stdout) as Result;
+    expect(res.failed).toEqual([]);
+    const cal = defaultCalendar();
+    const expected = [...cal.candleMinutes('night', '2026-11-25' as KstDate), ...cal.candleMinutes('derivatives', '2026-11-25' as KstDate)].filter((m) => m <= parseKst('2026-11-25 09:29'));
+    expect(res.minutes).toBe(expected.length);
+    const stored = (await env.rt.pool.query<{ t: KstTime; close: number; d: string }>(
+      `SELECT "timestamp" AS t, close, trading_date::text AS d FROM candles_1m WHERE symbol = 'A01612' ORDER BY 1`,
+    )).rows;
+    expect(stored.map((x) => x.t)).toEqual(expected);
+    expect(new Set(stored.map((x) => x.d))).toEqual(new Set(['2026-11-25']));
+    const close = stored.find((x) => x.t === parseKst('2026-11-25 06:00'));
+    expect(close?.close).toBe(env.sim.market.minuteBars('A01612', parseKst('2026-11-25 06:00') as KstTime, parseKst('2026-11-25 06:01') as KstTime)[0]!.close);
   }, 150_000);
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseKst } from '../../src/time/kst.js';
+import { type KstTime, formatKst, parseKst } from '../../src/time/kst.js';
 import { type Env, incompleteBatches, settle, startEnv, untilSim, verifyStored } from './e2e-harness.js';
 
 let env: Env | undefined;
@@ -32,5 +32,23 @@ describe('pipeline end to end against the simulator', () => {
     // Night candles belong to the next trading date.
     const r = await env.rt.pool.query<{ d: string }>(`SELECT DISTINCT trading_date::text AS d FROM candles_1m WHERE "timestamp" >= '2026-11-24 18:00'`);
     expect(r.rows.map((x) => x.d)).toEqual(['2026-11-25']);
+  }, 90_000);
+
+  it('the night close: the 06:00 closing-call candle of every future is collected live, then the queues pause', async () => {
+    env = await startEnv({ start: '2026-11-25T05:44:00', speed: 90 });
+    // The tick after the 06:00 batch's deadline finds no session until 08:45 and pauses the live queues.
+    await untilSim(env, parseKst('2026-11-25 06:04:30'));
+    expect(await env.rt.queues.queues.fetch.isPaused()).toBe(true);
+    const last = await settle(env);
+    expect(last).toBe(parseKst('2026-11-25 06:00'));
+    const v = await verifyStored(env, parseKst('2026-11-25 05:45'), last);
+    // 05:45–05:49 continuous trading, then the closing call's single 06:00 candle (no 05:50–05:59 candles).
+    expect(v.batches).toBe(6);
+    const r = await env.rt.pool.query<{ symbol: string; t: KstTime; d: string }>(
+      `SELECT symbol, "timestamp" AS t, trading_date::text AS d FROM candles_1m WHERE "timestamp" >= '2026-11-25 05:50' ORDER BY 1`,
+    );
+    const futures = env.rt.config.pipeline.subscriptions.filter((s) => s.rule === 'front-future').length;
+    expect(r.rows).toHaveLength(futures);
+    for (const row of r.rows) expect({ t: formatKst(row.t), d: row.d }).toEqual({ t: formatKst(parseKst('2026-11-25 06:00')), d: '2026-11-25' });
   }, 90_000);
 });

@@ -8,6 +8,9 @@ import { writeOptionMatrices } from '../../src/db/writer-matrix.js';
 import { CANDLE_TABLE_BY_FAMILY } from '../../src/db/names.js';
 import type { Candle, OptionChainRow, WriteResult } from '../../src/db/types.js';
 import type { Storage } from '../../jobs/services.js';
+import { GroupCommit } from './group-commit.js';
+
+type CandleTable = Parameters<typeof writeCandles>[1];
 
 /** Option matrices go to `option_matrices_<product>`, by underlying. */
 const MATRIX_PRODUCT: Record<string, string> = { KOSPI200: '101', MINI: '105', KOSDAQ150: '106' };
@@ -28,13 +31,15 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
     }
     return dateOf(t);
   };
+  // One upsert per group of concurrent upsert jobs rather than one transaction per instrument and minute.
+  const candleWrites = new GroupCommit<Candle>(async (table, rows) => changed(await writeCandles(pool, table as CandleTable, rows)));
   return {
     async writeCandles(family, rows) {
       if (rows.length === 0) return 0;
       const candles: Candle[] = rows.map((r) => ({
         symbol: r.code, time: r.time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, tradingDate: tradingDate(family, r.time),
       }));
-      return changed(await writeCandles(pool, CANDLE_TABLE_BY_FAMILY[family], candles));
+      return candleWrites.submit(CANDLE_TABLE_BY_FAMILY[family], candles);
     },
     async writeBoard(board, matrices) {
       const sym = underlyingSymbol(board.underlying, board.expiry);

@@ -7,7 +7,7 @@ import { UserError } from '../../errors.js';
 import { clockFromEnv } from '../../time/clock.js';
 import { parseKstDate, formatKstIso, toKst } from '../../time/kst.js';
 import { parseInstrumentCode } from '../../market/instruments/index.js';
-import { defaultAccountName } from '../../pipeline/subscriptions.js';
+import { SIMULATOR_ACCOUNT, defaultAccountName } from '../../pipeline/subscriptions.js';
 import { QUEUE_NAMES, type QueueName } from '../../../jobs/catalog.js';
 import { POOL_KINDS } from '../../../workers/pools.js';
 import { parsePoolKind, serveAll, serveDashboardOnly, serveWorker } from '../../../workers/serve.js';
@@ -27,7 +27,7 @@ function queueList(raw: string[] | undefined): QueueName[] | undefined {
 export function registerPipelineCommands(program: Command, ctx: CliContext): void {
   program
     .command('worker')
-    .description(`run one worker pool (${POOL_KINDS.join('|')}); start as many processes as you like`)
+    .description(`run one worker pool (${POOL_KINDS.join('|')}); start as many processes as you like. Without a KIS account it uses the simulator at sim.host:sim.port`)
     .argument('<pool>', POOL_KINDS.join(' | '))
     .addOption(concurrencyOption())
     .option('--lock-ms <ms>', 'job lock; a killed worker\'s jobs are recovered after about this long', '15000')
@@ -41,13 +41,15 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
 
   program
     .command('run')
-    .description('scheduler + every worker pool in one process (optionally the dashboard too)')
+    .description('scheduler + every worker pool in one process (optionally the dashboard too); without a KIS account it embeds the simulator')
     .addOption(concurrencyOption())
+    .option('--scheduler-only', 'run only the scheduler; the pools run as `krtrade worker <pool>` processes (run exactly one scheduler)')
     .option('--dashboard', 'also serve the dashboard')
     .option('--insecure-local', 'dashboard without credentials (only on 127.0.0.1)')
-    .action(async (o: { concurrency: string; dashboard?: boolean; insecureLocal?: boolean }) => {
+    .action(async (o: { concurrency: string; schedulerOnly?: boolean; dashboard?: boolean; insecureLocal?: boolean }) => {
       await serveAll(ctx.config().config, clockFromEnv(), ctx.logger(), {
         concurrency: intOption('--concurrency', o.concurrency, 1, 256),
+        ...(o.schedulerOnly ? { schedulerOnly: true } : {}),
         ...(o.dashboard ? { dashboard: { insecureLocal: !!o.insecureLocal } } : {}),
       });
     });
@@ -113,6 +115,9 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       const family = inst.family;
       const account = o.account ?? defaultAccountName(config);
       if (config.kis.accounts.length && !config.kis.accounts.some((a) => a.name === account)) throw new UserError(`--account ${account}: no such account in kis.accounts`);
+      if (!config.kis.accounts.length && account !== SIMULATOR_ACCOUNT) {
+        throw new UserError(`--account ${account}: no KIS account is configured, so the workers use the simulator (account "${SIMULATOR_ACCOUNT}"); drop --account or configure kis.accounts`);
+      }
       const cap = (family === 'stock' ? ENDPOINTS.stockMinutesPast.rowCap : ENDPOINTS.foMinutes.rowCap) ?? 30;
       const plan = planBackfill(inst.code, family, from, to, loadCalendar(config), cap, toKst(clockFromEnv().now()), inst.expiry);
       if (plan.pages.length === 0) throw new UserError(`backfill: no trading minutes for ${o.symbol} between ${from} and ${to}`);
