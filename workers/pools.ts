@@ -64,6 +64,7 @@ export function startScheduler(rt: Runtime): Scheduler {
     defaultAccount: defaultAccountName(rt.config),
     bufferMs: p.scheduleBufferMs,
     strategyDeadlineMs: p.strategyDeadlineMs,
+    strategyDeadlineMinRealMs: p.strategyDeadlineMinRealMs,
   });
   rt.closers.add('scheduler', scheduler);
   scheduler.start();

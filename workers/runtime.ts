@@ -88,6 +88,8 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
   await checkRedis(config.redis.url);
   const closers = new CloseStack(log);
   const pool = createPool(config.database.url, { max: 10, applicationName: name });
+  // A dropped idle connection must be logged, not crash the process (pg emits 'error' on the pool).
+  pool.on('error', (e: Error) => log.warn({ err: errorMessage(e) }, 'postgres pool error (connection dropped; the pool reconnects)'));
   closers.add('postgres', () => pool.end());
   try {
     await checkPostgres(pool, config.database.url);

@@ -16,7 +16,7 @@ import type { TradingCalendar } from '../src/market/calendar/index.js';
 import type { SessionProduct } from '../src/market/types.js';
 import { errorMessage } from '../src/errors.js';
 import { jobIds } from '../src/pipeline/ids.js';
-import { MinuteIndex, dueHorizon, fireTime, pages } from '../src/pipeline/schedule.js';
+import { MinuteIndex, dueHorizon, effectiveDeadlineMs, fireTime, pages } from '../src/pipeline/schedule.js';
 import {
   type BoardTarget, type CandleTarget, type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions,
 } from '../src/pipeline/subscriptions.js';
@@ -42,7 +42,10 @@ export interface SchedulerOptions {
   subscriptions: readonly Subscription[];
   defaultAccount: string;
   bufferMs: number;
+  /** Clock ms after the minute closed (see effectiveDeadlineMs for the real-time floor). */
   strategyDeadlineMs: number;
+  /** Least real time between a minute's fetch firing and its strategy deadline (default 0: none). */
+  strategyDeadlineMinRealMs?: number;
 }
 
 interface Target {
@@ -69,10 +72,15 @@ export class Scheduler {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private lastActiveUntil = 0;
+  /** The strategy deadline actually used, in clock ms after the minute closed. */
+  readonly deadlineMs: number;
   readonly close: () => Promise<void>;
 
   constructor(private readonly o: SchedulerOptions) {
     this.index = new MinuteIndex(o.calendar);
+    this.deadlineMs = effectiveDeadlineMs({
+      strategyDeadlineMs: o.strategyDeadlineMs, bufferMs: o.bufferMs, minRealMs: o.strategyDeadlineMinRealMs ?? 0, speed: o.services.clock.speed,
+    });
     this.close = once(async () => {
       this.abort.abort(new Error('scheduler closing'));
       await this.loop?.catch(() => undefined);
@@ -166,7 +174,7 @@ export class Scheduler {
       await s.queues.add('backfill-candles', { code: p.code, family: p.family, account: p.account, from: bf.from, to: bf.to }, { jobId: jobIds.backfillCandles(p.code, bf.from, bf.to) });
       s.log.info({ code: p.code, from: formatKstIso(bf.from), to: formatKstIso(bf.to) }, 'missed minutes: one backfill job instead of per-minute jobs');
     }
-    for (const [m, batch] of [...liveByMinute].sort((a, b) => a[0] - b[0])) await enqueueMinuteBatch(this.o.services, m, batch, { now, bufferMs: this.o.bufferMs, strategyDeadlineMs: this.o.strategyDeadlineMs });
+    for (const [m, batch] of [...liveByMinute].sort((a, b) => a[0] - b[0])) await enqueueMinuteBatch(this.o.services, m, batch, { now, bufferMs: this.o.bufferMs, strategyDeadlineMs: this.deadlineMs });
     if (Object.keys(newLast).length) await s.redis.hset(s.keys.lastScheduled, newLast);
 
     const liveCount = [...liveByMinute.values()].reduce((n, b) => n + b.candles.length + b.boards.length, 0);
@@ -180,7 +188,7 @@ export class Scheduler {
   private async pauseOrResume(now: KstTime, targets: Target[], scheduled: boolean): Promise<{ active: boolean; paused: boolean }> {
     const s = this.o.services;
     const open = targets.some((t) => t.products.some((p) => this.o.calendar.isOpen(p, now)));
-    if (open || scheduled) this.lastActiveUntil = now + 2 * MINUTE + this.o.bufferMs + this.o.strategyDeadlineMs;
+    if (open || scheduled) this.lastActiveUntil = now + 2 * MINUTE + this.o.bufferMs + this.deadlineMs;
     const active = open || scheduled || now < this.lastActiveUntil;
     const manual = (await s.redis.exists(s.keys.manualPause)) === 1;
     const q = s.queues.queues;

@@ -84,6 +84,11 @@ export const configSchema = z.object({
       scheduleBufferMs: z.number().int().min(0).default(2_000),
       /** The strategy runs for a minute batch at the latest this long after the minute closed. */
       strategyDeadlineMs: z.number().int().positive().default(20_000),
+      /**
+       * ...but never sooner than this much REAL time after the minute's fetch fires: on an accelerated
+       * (simulated) clock a few simulated seconds are milliseconds of real work, too short on a busy machine.
+       */
+      strategyDeadlineMinRealMs: z.number().int().min(0).default(3_000),
       optionMatrixStrikesPerSide: z.number().int().positive().default(10),
       /** What to collect; see src/pipeline/subscriptions.ts (default: futures, options boards, two stocks). */
       subscriptions: subscriptionsSchema,

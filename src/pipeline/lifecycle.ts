@@ -44,6 +44,8 @@ export interface SignalOptions {
   deadlineMs?: number;
   log?: Logger;
   exit?: (code: number) => void;
+  /** Where the signals come from (default: the process; tests pass their own emitter). */
+  signals?: Pick<NodeJS.Process, 'on' | 'off'>;
 }
 
 /**
@@ -79,10 +81,11 @@ export function closeOnSignals(target: Closeable, opts: SignalOptions = {}): () 
       },
     );
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const source = opts.signals ?? process;
+  source.on('SIGINT', onSignal);
+  source.on('SIGTERM', onSignal);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    source.off('SIGINT', onSignal);
+    source.off('SIGTERM', onSignal);
   };
 }

@@ -13,6 +13,15 @@ export const dueHorizon = (now: KstTime, bufferMs: number): KstTime => floorMinu
 /** When minute `m`'s work should start. */
 export const fireTime = (m: KstTime, bufferMs: number): KstTime => (m + MINUTE + bufferMs) as KstTime;
 
+/**
+ * The strategy deadline in clock ms after the minute closed: the configured one, stretched so that at least
+ * `minRealMs` of real time passes between the fetch firing (close + buffer) and the deadline. At real speed
+ * this changes nothing; at 90× it keeps a loaded machine from running complete batches as incomplete.
+ */
+export function effectiveDeadlineMs(o: { strategyDeadlineMs: number; bufferMs: number; minRealMs: number; speed: number }): number {
+  return Math.max(o.strategyDeadlineMs, o.bufferMs + Math.ceil(o.minRealMs * o.speed));
+}
+
 export class MinuteIndex {
   private readonly cache = new Map<string, KstTime[]>();
   constructor(private readonly calendar: TradingCalendar) {}

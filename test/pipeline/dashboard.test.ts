@@ -49,11 +49,35 @@ describe('dashboard', () => {
     expect(body.queues.map((q) => q.name).sort()).toEqual(['aggregate', 'backfill', 'fetch', 'strategy', 'upsert']);
   });
 
+  it('read-only mode: the board still lists the queues but refuses pause/retry/clean; a normal board pauses', async () => {
+    h = queueHarness(testPrefix('dash'), new RealClock());
+    const auth = basic('ops', 's3cret-pw');
+    dash = await start({ username: 'ops', password: 's3cret-pw', readOnly: true });
+    const list = (await (await fetch(`${dash.boardUrl}/api/queues`, { headers: auth })).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    expect(list.queues.every((q) => q.readOnlyMode)).toBe(true);
+    for (const action of ['pause', 'retry/failed', 'clean/completed', 'promote']) {
+      expect((await fetch(`${dash.boardUrl}/api/queues/fetch/${action}`, { method: 'PUT', headers: auth })).status, action).toBe(405);
+    }
+    expect(await h.services.queues.queues.fetch.isPaused()).toBe(false);
+    await dash.close();
+
+    dash = await start({ username: 'ops', password: 's3cret-pw' });
+    expect((await fetch(`${dash.boardUrl}/api/queues/fetch/pause`, { method: 'PUT', headers: auth })).status).toBe(200);
+    expect(await h.services.queues.queues.fetch.isPaused()).toBe(true);
+    // The controls sit behind the same authentication.
+    expect((await fetch(`${dash.boardUrl}/api/queues/fetch/resume`, { method: 'PUT' })).status).toBe(401);
+    expect(await h.services.queues.queues.fetch.isPaused()).toBe(true);
+  });
+
   it('/health reports Redis, Postgres and data lag; /metrics exposes the shared counters and queue depths', async () => {
     h = queueHarness(testPrefix('dash'), new RealClock());
     db = await createTestDb({ migrate: false });
     await h.services.stats.inc('jobs_completed', ['upsert', 'upsert-candles'], 7);
     await h.services.stats.inc('kis_errors', ['EGW00201'], 2);
+    await h.services.stats.inc('jobs_failed', ['fetch', 'fetch-candles'], 3);
+    await h.services.stats.inc('kis_calls', ['minute-bars'], 11);
+    await h.services.stats.inc('rate_limit_waits', ['EGW00201'], 4);
+    await h.services.stats.inc('rows_written', ['candles-kospi200'], 5);
     await h.services.stats.markData('A01612', kstTime(2026, 11, 24, 9, 0));
     await h.services.queues.add('run-strategy', { minute: kstTime(2026, 11, 24, 9, 0) }, { jobId: 'strategy:batch:202611240900', delay: 60_000 });
     dash = await start({ insecureLocal: true });
@@ -66,6 +90,11 @@ describe('dashboard', () => {
     const metrics = await (await fetch(`${dash.url}/metrics`)).text();
     expect(metrics).toContain('krtrade_jobs_completed_total{queue="upsert",job="upsert-candles"} 7');
     expect(metrics).toContain('krtrade_kis_errors_total{code="EGW00201"} 2');
+    // Every metric the issue names: jobs completed/failed per queue, KIS calls and errors by code, rate-limit waits, rows written, lag.
+    expect(metrics).toContain('krtrade_jobs_failed_total{queue="fetch",job="fetch-candles"} 3');
+    expect(metrics).toContain('krtrade_kis_calls_total{endpoint="minute-bars"} 11');
+    expect(metrics).toContain('krtrade_rate_limit_waits_total{code="EGW00201"} 4');
+    expect(metrics).toContain('krtrade_rows_written_total{table="candles-kospi200"} 5');
     expect(metrics).toContain('krtrade_queue_jobs{queue="strategy",state="delayed"} 1');
     expect(metrics).toMatch(/krtrade_data_lag_seconds\{instrument="A01612"\} \d+/);
   });

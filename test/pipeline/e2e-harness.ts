@@ -12,12 +12,14 @@ import { QUEUE_NAMES } from '../../jobs/catalog.js';
 import { createRuntime, type Runtime } from '../../workers/runtime.js';
 import { instrumentRules, startPools, startScheduler, type PoolKind, POOL_KINDS } from '../../workers/pools.js';
 import { resolveSubscriptions } from '../../src/pipeline/subscriptions.js';
-import { MinuteIndex } from '../../src/pipeline/schedule.js';
+import { MinuteIndex, effectiveDeadlineMs } from '../../src/pipeline/schedule.js';
 import { minuteLabel } from '../../src/pipeline/ids.js';
 import { CLOCK_ENV } from '../../src/time/clock.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { REDIS_URL, deleteKeys, testPrefix } from '../helpers/redis.js';
 import type { Scheduler } from '../../workers/scheduler.js';
+
+const E2E_DEADLINE_MIN_REAL_MS = 5_000;
 
 export const SUBSCRIPTIONS = [
   { rule: 'front-future', family: 'kospi200' },
@@ -47,7 +49,9 @@ export async function startEnv(o: { start: string; speed: number; pools?: readon
     kis: { accounts: [account], rateLimit: { realPerSecond: 200, optionBoardPerSecond: 50 } },
     database: { url: db.url },
     redis: { url: REDIS_URL, prefix },
-    pipeline: { scheduleBufferMs: 2_000, strategyDeadlineMs: o.deadlineMs ?? 50_000, subscriptions: SUBSCRIPTIONS },
+    // The deadline floor is real time: on a loaded 2-core CI machine a few hundred real ms (50 simulated
+    // seconds at 90×) is not enough for fetch → aggregate → upsert, and complete batches would run as incomplete.
+    pipeline: { scheduleBufferMs: 2_000, strategyDeadlineMs: o.deadlineMs ?? 50_000, strategyDeadlineMinRealMs: E2E_DEADLINE_MIN_REAL_MS, subscriptions: SUBSCRIPTIONS },
     log: { level: 'warn' },
   });
   const log = createLogger({ level: process.env.E2E_LOG ?? 'silent', stream: process.stderr });
@@ -78,6 +82,12 @@ export async function startEnv(o: { start: string; speed: number; pools?: readon
 
 export const simNow = (env: Env): KstTime => toKst(env.sim.clock.now());
 
+/** The strategy deadline the scheduler uses, in simulated ms after a minute closed. */
+export function deadlineMs(env: Env): number {
+  const p = env.config.pipeline;
+  return effectiveDeadlineMs({ strategyDeadlineMs: p.strategyDeadlineMs, bufferMs: p.scheduleBufferMs, minRealMs: p.strategyDeadlineMinRealMs, speed: env.sim.clock.speed });
+}
+
 /** Waits (real time) until the simulated clock reads `t`. */
 export async function untilSim(env: Env, t: KstTime): Promise<void> {
   const left = t - simNow(env);
@@ -90,7 +100,7 @@ export async function settle(env: Env, timeoutMs = 30_000): Promise<KstTime> {
   const last = await env.rt.redis.hgetall(env.rt.services.keys.lastScheduled);
   const lastMinute = Math.max(...Object.values(last).map(Number)) as KstTime;
   // Everything handed out fires by lastMinute + 1 min + buffer; its strategy runs by the deadline at the latest.
-  await untilSim(env, (lastMinute + 60_000 + env.config.pipeline.strategyDeadlineMs + 5_000) as KstTime);
+  await untilSim(env, (lastMinute + 60_000 + deadlineMs(env) + 5_000) as KstTime);
   const until = Date.now() + timeoutMs;
   for (;;) {
     const busy = await Promise.all(QUEUE_NAMES.map((q) => env.rt.queues.queues[q].getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed')));

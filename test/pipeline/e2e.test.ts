@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type KstTime, formatKst, parseKst } from '../../src/time/kst.js';
-import { type Env, incompleteBatches, settle, startEnv, untilSim, verifyStored } from './e2e-harness.js';
+import { type Env, deadlineMs, incompleteBatches, settle, simNow, startEnv, untilSim, verifyStored } from './e2e-harness.js';
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -36,9 +36,12 @@ describe('pipeline end to end against the simulator', () => {
 
   it('the night close: the 06:00 closing-call candle of every future is collected live, then the queues pause', async () => {
     env = await startEnv({ start: '2026-11-25T05:44:00', speed: 90 });
-    // The tick after the 06:00 batch's deadline finds no session until 08:45 and pauses the live queues.
-    await untilSim(env, parseKst('2026-11-25 06:04:30'));
+    // The first tick after the 06:00 batch's deadline finds no session until 08:45 and pauses the live queues.
+    const pauseBy = parseKst('2026-11-25 06:01') + deadlineMs(env) + 2 * 60_000 + 60_000;
+    while (!(await env.rt.queues.queues.fetch.isPaused()) && simNow(env) < pauseBy) await new Promise((r) => setTimeout(r, 50));
     expect(await env.rt.queues.queues.fetch.isPaused()).toBe(true);
+    expect(simNow(env)).toBeLessThan(pauseBy);
+    expect(simNow(env)).toBeLessThan(parseKst('2026-11-25 08:45'));
     const last = await settle(env);
     expect(last).toBe(parseKst('2026-11-25 06:00'));
     const v = await verifyStored(env, parseKst('2026-11-25 05:45'), last);

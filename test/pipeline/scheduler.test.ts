@@ -76,6 +76,26 @@ describe('scheduler', () => {
     expect((await jobIdsOf(h, 'fetch')).filter((id) => id.includes('20261125'))).toEqual(['candles:005930:202611250909', 'candles:005930:202611250910']);
   });
 
+  it('on an accelerated clock the strategy deadline leaves at least strategyDeadlineMinRealMs of real time after the fetch fires', async () => {
+    const at = '2026-11-24 09:05:03';
+    h = queueHarness(testPrefix('sched'), frozen(at));
+    const calendar = defaultCalendar();
+    const fast = new AcceleratedClock(toInstant(parseKst(at)), 90);
+    const s = new Scheduler({
+      services: { ...h.services, clock: fast }, calendar, rules: instrumentRules(calendar),
+      subscriptions: [subscriptionSchema.parse({ rule: 'stocks', codes: ['005930'] })],
+      defaultAccount: 'main', bufferMs: 2_000, strategyDeadlineMs: 20_000, strategyDeadlineMinRealMs: 3_000,
+    });
+    // 20 simulated seconds would be 0.2 real seconds at 90×; the floor stretches it to 3 real seconds.
+    expect(s.deadlineMs).toBe(2_000 + 3_000 * 90);
+    await s.tick();
+    const fetchJob = (await h.services.queues.queues.fetch.getJob('candles:005930:202611240905'))!;
+    const strategyJob = (await h.services.queues.queues.strategy.getJob('strategy:batch:202611240905'))!;
+    const realGap = strategyJob.timestamp + strategyJob.delay - (fetchJob.timestamp + fetchJob.delay);
+    expect(realGap).toBeGreaterThanOrEqual(3_000 - 50);
+    expect(realGap).toBeLessThan(3_000 + 500);
+  });
+
   it('leaves queues alone while an operator has paused them', async () => {
     h = queueHarness(testPrefix('sched'), frozen('2026-11-24 10:00:03'));
     await h.redis.set(h.services.keys.manualPause, 'x');
