@@ -4,8 +4,10 @@
  *
  * Many workers may see a new family in the same second. `CREATE TABLE IF NOT EXISTS` alone is not safe
  * under concurrency (two creators race on the catalog's unique indexes), so creation runs in a transaction
- * holding `pg_advisory_xact_lock(namespace, hashtext(name))`. After the first success the promise is cached
- * per pool, so the hot path costs one Map lookup: no DDL, not even a catalog query.
+ * holding `pg_advisory_xact_lock(namespace, hashtext(name))`. Partitions lock their PARENT's name: two
+ * sessions attaching different partitions to one parent at once deadlock on the parent's lock upgrade.
+ * After the first success the promise is cached per pool, so the hot path costs one Map lookup: no DDL,
+ * not even a catalog query.
  */
 import type pg from 'pg';
 import { addDays, type KstDate } from '../time/kst.js';
@@ -34,11 +36,12 @@ async function ensureOnce<T>(
   pool: pg.Pool,
   name: string,
   create: (c: pg.PoolClient) => Promise<T>,
+  lockName: string = name,
 ): Promise<T> {
   const cache = cacheOf(pool);
   const hit = cache.get(name);
   if (hit) return hit as Promise<T>;
-  const p = withDdlLock(pool, name, create);
+  const p = withDdlLock(pool, lockName, create);
   cache.set(name, p);
   // A failed creation must not stick: the next writer tries again.
   p.catch(() => cache.delete(name));
@@ -86,7 +89,7 @@ export async function ensureCandleTable(pool: pg.Pool, family: string): Promise<
       `CREATE TABLE IF NOT EXISTS ${t} PARTITION OF candles_1m (CONSTRAINT ${t}_key UNIQUE (symbol, "timestamp")) FOR VALUES IN ('${t}')`,
     );
     await register(c, t, 'candles', 'candles_1m', null);
-  });
+  }, 'candles_1m');
 }
 
 /**
@@ -146,7 +149,7 @@ export async function ensureDayPartition(
       `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${p} FOR VALUES FROM ('${d}') TO ('${addDays(d, 1)}')`,
     );
     await register(c, name, 'day_partition', p, null);
-  });
+  }, p);
   return name;
 }
 
@@ -169,7 +172,7 @@ export async function dropDayPartitionsBefore(
   // Names are `<parent>_YYYYMMDD`, so string order is date order.
   const old = r.rows.map((x) => x.name).filter((n) => new RegExp(`^${p}_\\d{8}$`).test(n) && n < cutoff);
   for (const name of old) {
-    await withDdlLock(pool, name, async (c) => {
+    await withDdlLock(pool, p, async (c) => {
       await c.query(opts.detach ? `ALTER TABLE ${p} DETACH PARTITION ${name}` : `DROP TABLE ${name}`);
       await c.query('DELETE FROM dynamic_tables WHERE name = $1', [name]);
     });

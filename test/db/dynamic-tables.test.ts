@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { KstDate } from '../../src/time/kst.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { createPool } from '../../src/db/pool.js';
@@ -52,6 +53,29 @@ describe('tables created on first sight', () => {
       "SELECT name, kind, parent FROM dynamic_tables WHERE name = 'futures_1a7'",
     );
     expect(reg.rows).toEqual([{ name: 'futures_1a7', kind: 'candles', parent: 'candles_1m' }]);
+  });
+
+  it('creates different partitions of one parent concurrently without deadlocking', async () => {
+    // Attaching two partitions of candles_1m (or two days of ticks) at once used to deadlock on the
+    // parent's lock upgrade; creation now serialises on the parent.
+    const writers = pools(8);
+    const families = ['futures_2a1', 'futures_2a2', 'futures_2a3', 'futures_2a4'];
+    const results = await Promise.all(
+      writers.map((p, w) => writeCandles(p, families[w % families.length]!, candles(5, `DL${w}`, undefined))),
+    );
+    expect(results.reduce((s, r) => s + r.inserted, 0)).toBe(40);
+    const days = await Promise.all(
+      writers.map((p, w) => writeTicks(p, [tick(w, 'A01612', `2026-12-0${(w % 4) + 1}` as KstDate)])),
+    );
+    expect(days.reduce((s, r) => s + r.inserted, 0)).toBe(8);
+    const tickParts = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM dynamic_tables WHERE name LIKE 'ticks_2026120%'",
+    );
+    expect(tickParts.rows[0]!.n).toBe(4);
+    const parts = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM dynamic_tables WHERE name LIKE 'futures_2a%'",
+    );
+    expect(parts.rows[0]!.n).toBe(4);
   });
 
   it('lets eight concurrent writers create the same matrix table and day partition', async () => {
