@@ -67,34 +67,58 @@ export function convertField(kind: FieldKind, raw: unknown): Converted {
   }
 }
 
-const schemaCache = new Map<string, z.ZodType<Row>>();
+/** A row that failed: the first offending field and what is wrong with it. */
+export class RowProblem {
+  constructor(readonly field: string, readonly problem: string) {}
+}
+
+export type RowReader = (raw: Readonly<Record<string, unknown>>) => Row | RowProblem;
+
+/** Compiled readers by layout field list, then by required list (both are module-level arrays, so identity is a cheap key). */
+const readerCache = new WeakMap<readonly string[], WeakMap<readonly string[], RowReader>>();
 
 /**
- * The schema of one response row: every layout field converted by its kind; `required` fields must be
- * present and well-formed; other fields become undefined when blank or malformed (KIS leaves many blank);
- * fields the layout does not know are tolerated and dropped.
+ * One response row, converted: every layout field by its kind; `required` fields must be present and
+ * well-formed; other fields become undefined when blank or malformed (KIS leaves many blank); fields the
+ * layout does not know are dropped. Compiled once per (fields, required) pair: it runs for every row of
+ * every response, so it is a plain loop rather than a zod pipeline.
  */
+export function rowReader(fields: readonly string[], required: readonly string[]): RowReader {
+  let byRequired = readerCache.get(fields);
+  const cached = byRequired?.get(required);
+  if (cached) return cached;
+  for (const f of required) if (!fields.includes(f)) throw new Error(`required field ${f} is not in the layout`);
+  const req = new Set(required);
+  const plan = fields.map((f) => ({ name: f, kind: fieldKind(f), required: req.has(f) }));
+  const reader: RowReader = (raw) => {
+    const out: Record<string, FieldValue | undefined> = {};
+    for (const p of plan) {
+      const v = raw[p.name];
+      const c = convertField(p.kind, v);
+      if (!p.required) out[p.name] = c.ok ? c.value : undefined;
+      else if (!c.ok) return new RowProblem(p.name, c.problem);
+      else if (c.value === undefined) return new RowProblem(p.name, v === undefined ? 'is missing' : 'is blank');
+      else out[p.name] = c.value;
+    }
+    return out as Row;
+  };
+  if (!byRequired) readerCache.set(fields, (byRequired = new WeakMap()));
+  byRequired.set(required, reader);
+  return reader;
+}
+
+const schemaCache = new Map<string, z.ZodType<Row>>();
+
+/** `rowReader` as a zod schema (for callers composing zod schemas); the client itself uses `rowReader`. */
 export function rowSchema(fields: readonly string[], required: readonly string[]): z.ZodType<Row> {
   const cacheKey = `${fields.join(',')}|${required.join(',')}`;
   const cached = schemaCache.get(cacheKey);
   if (cached) return cached;
-  const req = new Set(required);
-  for (const f of required) if (!fields.includes(f)) throw new Error(`required field ${f} is not in the layout`);
+  const read = rowReader(fields, required);
   const schema = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
-    const out: Record<string, FieldValue | undefined> = {};
-    for (const f of fields) {
-      const c = convertField(fieldKind(f), raw[f]);
-      if (!req.has(f)) {
-        out[f] = c.ok ? c.value : undefined;
-      } else if (!c.ok) {
-        ctx.addIssue({ code: 'custom', path: [f], message: c.problem });
-      } else if (c.value === undefined) {
-        ctx.addIssue({ code: 'custom', path: [f], message: raw[f] === undefined ? 'is missing' : 'is blank' });
-      } else {
-        out[f] = c.value;
-      }
-    }
-    return out as Row;
+    const r = read(raw);
+    if (r instanceof RowProblem) ctx.addIssue({ code: 'custom', path: [r.field], message: r.problem });
+    return r as Row;
   });
   schemaCache.set(cacheKey, schema);
   return schema;

@@ -57,45 +57,41 @@ export function rateRules(env: 'real' | 'paper', s: RateLimitSettings): RateRule
   return { appKey: ruleFor(env === 'real' ? s.realPerSecond : s.paperPerSecond, s.headroom), endpoints };
 }
 
-// KEYS: one theoretical-arrival-time record per scope. ARGV: (intervalMs, burst) per key.
-// Returns 0 when every scope allows the call now (and records it in all), else the real ms to wait.
+// KEYS: one theoretical-arrival-time record per scope. ARGV: (intervalMs, burst) per key, then the number
+// of calls wanted. Grants as many of them as every scope allows right now (the same calls one-by-one
+// requests at this instant would get) and records them in all scopes: returns {granted, '0'}; when none
+// can go, returns {0, real ms to wait}.
 const ACQUIRE_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local grant = tonumber(ARGV[#KEYS * 2 + 1])
 local wait = 0
-local next = {}
+local tats = {}
 for i = 1, #KEYS do
   local interval = tonumber(ARGV[i * 2 - 1])
   local burst = tonumber(ARGV[i * 2])
   local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
   if tat < now then tat = now end
-  local new_tat = tat + interval
-  -- new_tat - now can exceed burst * interval by a rounding error only: ignore sub-microsecond overs.
-  local over = new_tat - now - burst * interval
-  if over > 0.001 then
-    if over > wait then wait = over end
-  end
-  next[i] = new_tat
+  tats[i] = tat
+  -- The k-th call fits while tat + k * interval - now - burst * interval <= 0.001 (sub-microsecond
+  -- rounding overs are ignored).
+  local room = math.floor((now + burst * interval - tat + 0.001) / interval)
+  if room < grant then grant = room end
+  local over = tat + interval - now - burst * interval
+  if over > wait then wait = over end
 end
-if wait > 0 then return tostring(wait) end
+if grant < 1 then return {0, tostring(wait)} end
 for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], tostring(next[i]), 'PX', math.ceil(next[i] - now) + 1000)
+  local new_tat = tats[i] + grant * tonumber(ARGV[i * 2 - 1])
+  redis.call('SET', KEYS[i], tostring(new_tat), 'PX', math.ceil(new_tat - now) + 1000)
 end
-return '0'
+return {grant, '0'}
 `;
 
-/** Rejects as soon as `signal` aborts, even while still queued behind other callers. */
-function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-type AcquireCommand = (numKeys: number, ...args: Array<string | number>) => Promise<string>;
-const COMMAND = 'krtradeKisRateAcquire';
+type AcquireCommand = (numKeys: number, ...args: Array<string | number>) => Promise<[number, string]>;
+const COMMAND = 'krtradeKisRateAcquireMany';
+/** Most calls asked for in one round trip. */
+const MAX_BATCH = 64;
 
 export interface RateLimiterOptions {
   redis: Redis;
@@ -105,13 +101,34 @@ export interface RateLimiterOptions {
   rules: RateRules;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(e: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+/** The callers waiting on one scope set, and the Redis arguments of that set (built once). */
+interface Lane {
+  keys: string[];
+  rules: Array<string | number>;
+  waiters: Waiter[];
+  pumping: boolean;
+  /** Aborts the pump's pause when every waiter left. */
+  pause: AbortController | undefined;
+}
+
 export class KisRateLimiter {
   private readonly redis: Redis;
   private readonly rules: RateRules;
   private readonly clock: Clock;
   private readonly keyPrefix: string;
-  /** In-process FIFO per scope set: one caller at a time polls Redis, the rest queue behind it. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /**
+   * One lane per scope set: one round trip at a time asks Redis for as many slots as callers are waiting
+   * (many callers polling Redis together would add load and jitter for nothing, and one round trip per
+   * call is the limiter's main CPU cost under concurrency).
+   */
+  private readonly lanes = new Map<string, Lane>();
 
   constructor(opts: RateLimiterOptions) {
     this.redis = opts.redis;
@@ -121,33 +138,71 @@ export class KisRateLimiter {
     if (!(COMMAND in this.redis)) this.redis.defineCommand(COMMAND, { lua: ACQUIRE_LUA });
   }
 
-  /** Resolves when the call may be sent (waiting as long as needed); rejects only when aborted. */
+  /** Resolves when the call may be sent (waiting as long as needed); rejects when aborted or Redis fails. */
   acquire(endpoint: EndpointName, signal?: AbortSignal): Promise<void> {
-    const scopes: Array<[string, RateRule]> = [[`${this.keyPrefix}:all`, this.rules.appKey]];
-    const own = this.rules.endpoints[endpoint];
-    if (own) scopes.push([`${this.keyPrefix}:${endpoint}`, own]);
-    const queueKey = own ? endpoint : '';
-    const prev = this.queues.get(queueKey) ?? Promise.resolve();
-    // Many waiting callers polling Redis together would add load (and jitter) for nothing.
-    const mine = prev.then(() => this.take(scopes, signal));
-    const settled = mine.catch(() => undefined);
-    this.queues.set(queueKey, settled);
-    void settled.then(() => {
-      if (this.queues.get(queueKey) === settled) this.queues.delete(queueKey);
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    const lane = this.laneOf(endpoint);
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, signal, onAbort: undefined };
+      if (signal) {
+        w.onAbort = () => {
+          const i = lane.waiters.indexOf(w);
+          if (i >= 0) lane.waiters.splice(i, 1);
+          if (!lane.waiters.length) lane.pause?.abort();
+          reject(signal.reason as Error);
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      lane.waiters.push(w);
+      if (!lane.pumping) void this.pump(lane);
     });
-    return signal ? abortable(mine, signal) : mine;
   }
 
-  private async take(scopes: Array<[string, RateRule]>, signal?: AbortSignal): Promise<void> {
+  private laneOf(endpoint: EndpointName): Lane {
+    const own = this.rules.endpoints[endpoint];
+    const laneKey = own ? endpoint : '';
+    let lane = this.lanes.get(laneKey);
+    if (!lane) {
+      const scopes: Array<[string, RateRule]> = [[`${this.keyPrefix}:all`, this.rules.appKey]];
+      if (own) scopes.push([`${this.keyPrefix}:${endpoint}`, own]);
+      lane = { keys: scopes.map(([k]) => k), rules: scopes.flatMap(([, r]) => [r.intervalMs, r.burst]), waiters: [], pumping: false, pause: undefined };
+      this.lanes.set(laneKey, lane);
+    }
+    return lane;
+  }
+
+  private async pump(lane: Lane): Promise<void> {
+    lane.pumping = true;
     const run = (this.redis as unknown as Record<string, AcquireCommand>)[COMMAND]!.bind(this.redis);
-    for (;;) {
-      signal?.throwIfAborted();
-      const args: Array<string | number> = scopes.map(([k]) => k);
-      for (const [, r] of scopes) args.push(r.intervalMs, r.burst);
-      const wait = Number(await run(scopes.length, ...args));
-      if (wait <= 0) return;
-      // Real ms → clock ms (the clock may be accelerated; KIS counts real time).
-      await this.clock.sleep(wait * this.clock.speed, signal);
+    try {
+      while (lane.waiters.length) {
+        const asked = Math.min(lane.waiters.length, MAX_BATCH);
+        let granted: number;
+        let wait: number;
+        try {
+          const [g, w] = await run(lane.keys.length, ...lane.keys, ...lane.rules, asked);
+          granted = Math.min(Number(g), asked);
+          wait = Number(w);
+        } catch (e) {
+          // The callers this round trip was for fail with Redis's error; later ones try again.
+          for (const w of lane.waiters.splice(0, asked)) settle(w).reject(e);
+          continue;
+        }
+        // Slots granted to callers that aborted meanwhile are simply unused (never more calls than granted).
+        for (const w of lane.waiters.splice(0, granted)) settle(w).resolve();
+        if (granted > 0 || !lane.waiters.length) continue;
+        lane.pause = new AbortController();
+        // Real ms → clock ms (the clock may be accelerated; KIS counts real time).
+        await this.clock.sleep(Math.max(wait, 0.5) * this.clock.speed, lane.pause.signal).catch(() => undefined);
+        lane.pause = undefined;
+      }
+    } finally {
+      lane.pumping = false;
     }
   }
+}
+
+function settle(w: Waiter): Waiter {
+  if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+  return w;
 }

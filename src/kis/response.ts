@@ -5,7 +5,7 @@
  */
 import { layoutOf, type RestEndpointName as EndpointName } from './http.js';
 import { KisResponseFormatError } from './errors.js';
-import { type Row, rowSchema } from './fields.js';
+import { type Row, RowProblem, rowReader } from './fields.js';
 import type { JsonObject } from './envelope.js';
 
 function lookup(body: JsonObject, name: string): unknown {
@@ -24,8 +24,14 @@ export function findBlock(body: JsonObject, name: string): unknown {
   return undefined;
 }
 
-const isBlankRow = (item: unknown): boolean =>
-  typeof item === 'object' && item !== null && !Array.isArray(item) && Object.values(item).every((v) => v === '' || v === null);
+function isBlankRow(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  for (const k in item) {
+    const v = (item as Record<string, unknown>)[k];
+    if (v !== '' && v !== null) return false;
+  }
+  return true;
+}
 
 function layoutFields(endpoint: EndpointName, block: string): readonly string[] {
   const b = layoutOf(endpoint).blocks[block];
@@ -33,15 +39,14 @@ function layoutFields(endpoint: EndpointName, block: string): readonly string[] 
   return b.fields;
 }
 
-function parseRow(endpoint: EndpointName, path: string, raw: unknown, fields: readonly string[], required: readonly string[]): Row {
-  const where = layoutOf(endpoint).path;
+/** `path` names the row in errors; a function so the per-row happy path builds no string. */
+function parseRow(endpoint: EndpointName, path: () => string, raw: unknown, fields: readonly string[], required: readonly string[]): Row {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new KisResponseFormatError(where, path, `is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}, expected an object`);
+    throw new KisResponseFormatError(layoutOf(endpoint).path, path(), `is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}, expected an object`);
   }
-  const r = rowSchema(fields, required).safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  throw new KisResponseFormatError(where, `${path}.${issue.path.join('.')}`, issue.message);
+  const r = rowReader(fields, required)(raw as Record<string, unknown>);
+  if (r instanceof RowProblem) throw new KisResponseFormatError(layoutOf(endpoint).path, `${path()}.${r.field}`, r.problem);
+  return r;
 }
 
 /** One object block; `required` fields must be present and well-formed. */
@@ -49,7 +54,7 @@ export function readObject(endpoint: EndpointName, body: JsonObject, block: stri
   let raw = findBlock(body, block);
   if (Array.isArray(raw)) raw = raw[0];
   if (raw === undefined) throw new KisResponseFormatError(layoutOf(endpoint).path, block, 'is missing');
-  return parseRow(endpoint, block, raw, layoutFields(endpoint, block), required);
+  return parseRow(endpoint, () => block, raw, layoutFields(endpoint, block), required);
 }
 
 /** One array block; a missing block or an empty object means no rows (KIS's "no data" answers). */
@@ -62,7 +67,7 @@ export function readArray(endpoint: EndpointName, body: JsonObject, block: strin
   items.forEach((item, i) => {
     // KIS pads "no data" answers with one row of blank strings.
     if (isBlankRow(item)) return;
-    rows.push(parseRow(endpoint, `${block}[${i}]`, item, fields, required));
+    rows.push(parseRow(endpoint, () => `${block}[${i}]`, item, fields, required));
   });
   return rows;
 }

@@ -3,7 +3,7 @@
  * the job system), JSON parsed regardless of status. Transport failures become `KisTransportError`;
  * every server text is scrubbed of this account's secrets before it can reach an error message.
  */
-import got, { type Headers } from 'got';
+import got, { type Got, type Headers } from 'got';
 import { KisTransportError } from './errors.js';
 import { type JsonObject, parseJsonObject } from './envelope.js';
 
@@ -32,11 +32,21 @@ export class KisTransport {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly secrets: TransportOptions['secrets'];
+  /** Options fixed for every call merged once here, not per request (got's option merging is per-call CPU). */
+  private readonly got: Got;
 
   constructor(opts: TransportOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs;
     this.secrets = opts.secrets;
+    this.got = got.extend({
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      timeout: { request: this.timeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+    });
   }
 
   /** Replaces any secret of this account found in `s`. */
@@ -49,16 +59,11 @@ export class KisTransport {
   async send(path: string, init: SendInit): Promise<RawResponse> {
     let res;
     try {
-      res = await got(`${this.baseUrl}${path}`, {
+      res = await this.got(`${this.baseUrl}${path}`, {
         method: init.method,
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', ...init.headers },
+        ...(init.headers ? { headers: init.headers } : {}),
         ...(init.query ? { searchParams: init.query } : {}),
         ...(init.json ? { json: init.json } : {}),
-        timeout: { request: this.timeoutMs },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        responseType: 'text',
         ...(init.signal ? { signal: init.signal } : {}),
       });
     } catch (e) {

@@ -110,6 +110,45 @@ describe('KisRateLimiter', () => {
   });
 });
 
+describe('KisRateLimiter batching', () => {
+  it('grants waiting callers in few Redis round trips, but never more than the burst at once', async () => {
+    const redis = conn();
+    let roundTrips = 0;
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((cmd: { name: string }) => {
+      if (cmd.name === 'evalsha' || cmd.name === 'eval') roundTrips++;
+      return send(cmd as Parameters<typeof send>[0]);
+    }) as typeof redis.sendCommand;
+    const l = new KisRateLimiter({ redis, keyPrefix: `${prefix}:f`, clock: new RealClock(), rules: { appKey: { intervalMs: 400, burst: 5 }, endpoints: {} } });
+    const t0 = Date.now();
+    const done = await Promise.all(Array.from({ length: 8 }, async () => (await l.acquire('stockPrice'), Date.now() - t0)));
+    done.sort((a, b) => a - b);
+    // Five at once (the burst), then one per 400 ms: the 6th after ~400 ms, the 8th after ~1,200 ms.
+    expect(done[4]!).toBeLessThan(300);
+    expect(done[5]!).toBeGreaterThanOrEqual(400 - 15);
+    expect(done[7]!).toBeGreaterThanOrEqual(1_200 - 15);
+    // One round trip for the burst, then about one per later caller (plus a retry after each pause).
+    expect(roundTrips).toBeLessThan(8 + 3 + 1);
+    const before = roundTrips;
+    const many = new KisRateLimiter({ redis, keyPrefix: `${prefix}:g`, clock: new RealClock(), rules: { appKey: { intervalMs: 1, burst: 1_000 }, endpoints: {} } });
+    await Promise.all(Array.from({ length: 50 }, () => many.acquire('stockPrice')));
+    expect(roundTrips - before).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps serving the other callers when one waiting caller aborts', async () => {
+    const l = new KisRateLimiter({ redis: conn(), keyPrefix: `${prefix}:h`, clock: new RealClock(), rules: { appKey: { intervalMs: 300, burst: 1 }, endpoints: {} } });
+    await l.acquire('stockPrice');
+    const ac = new AbortController();
+    const aborted = l.acquire('stockPrice', ac.signal);
+    const next = l.acquire('stockPrice');
+    ac.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    const t0 = Date.now();
+    await next;
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+});
+
 describe('KisRateLimiter with non-integer spacing', () => {
   it('lets the first call of an idle key through at once (paper: one call per 555.6 ms)', async () => {
     const rule = rateRules('paper', { realPerSecond: 20, paperPerSecond: 2, headroom: 0.9, optionBoardPerSecond: 1 });
