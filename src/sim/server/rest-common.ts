@@ -11,6 +11,7 @@ import {
   kisHhmmss,
   minutesOfDay,
   startOfDate,
+  weekday,
 } from '../../time/kst.js';
 import type { SimBar, SimMarket } from '../market/types.js';
 import type { ServerDeps } from './deps.js';
@@ -253,7 +254,7 @@ export function periodRows(rows: DailyRow[], period: string): DailyRow[] {
   const keyOf = (d: KstDate): string => {
     if (period === 'M') return d.slice(0, 7);
     if (period === 'Y') return d.slice(0, 4);
-    if (period === 'W') return addDays(d, -((new Date(startOfDate(d)).getUTCDay() + 6) % 7));
+    if (period === 'W') return addDays(d, -((weekday(d) + 6) % 7));
     return d;
   };
   const out: DailyRow[] = [];
