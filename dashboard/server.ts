@@ -1,6 +1,7 @@
 /**
- * The dashboard: bull-board for every queue (behind basic auth, optionally read-only), `/health` and
- * `/metrics`. `/health` and `/metrics` stay open for probes and Prometheus; they carry no secrets.
+ * The dashboard: bull-board for every queue (behind basic auth, optionally read-only), read-only SVG
+ * charts under `/charts` (same auth), `/health` and `/metrics`. `/health` and `/metrics` stay open for probes
+ * and Prometheus; they carry no secrets.
  */
 import type { Server } from 'node:http';
 import express from 'express';
@@ -15,6 +16,7 @@ import type { Queues } from '../jobs/queues.js';
 import { basicAuth, checkAuthSetup, type Credentials } from './auth.js';
 import { createMetrics } from './metrics.js';
 import { health, type HealthDeps } from './health.js';
+import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
 
 export interface DashboardOptions extends HealthDeps {
   host: string;
@@ -31,6 +33,8 @@ export interface Dashboard {
   url: string;
   /** Board URL including the path; credentials are never part of it. */
   boardUrl: string;
+  /** Chart index URL (same auth as the board). */
+  chartsUrl: string;
   auth: boolean;
   close(): Promise<void>;
 }
@@ -66,6 +70,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   });
   if (creds) app.use(BOARD_PATH, basicAuth(creds));
   app.use(BOARD_PATH, serverAdapter.getRouter() as express.Router);
+  if (creds) app.use(CHARTS_PATH, basicAuth(creds));
+  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log));
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -80,6 +86,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   return {
     url,
     boardUrl: `${url}${BOARD_PATH}`,
+    chartsUrl: `${url}${CHARTS_PATH}`,
     auth: !!creds,
     close: once(
       () =>

@@ -108,6 +108,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
         `  simulated now:  ${formatKst(toKst(sim.clock.now()))}`,
         `  bull-board:     ${dash.boardUrl}   user: demo   password: ${password}`,
         `  health/metrics: ${dash.url}/health   ${dash.url}/metrics`,
+        `  charts:         ${dash.chartsUrl}   (candles, option-matrix heatmaps, smiles)`,
         `  database:       ${dbUrl}`,
         `  watch candles:  psql ${dbUrl} -c 'SELECT symbol, "timestamp", open, high, low, close, volume FROM candles_1m ORDER BY "timestamp" DESC LIMIT 20'`,
         `  queues:         KRTRADE_REDIS_PREFIX=${prefix} npx krtrade queues status`,

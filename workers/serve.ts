@@ -104,7 +104,7 @@ export async function serveAll(config: Config, clock: Clock, log: Logger, o: Run
     startScheduler(rt);
     if (o.dashboard) {
       const dash = await serveDashboard(rt, o.dashboard);
-      process.stderr.write(`krtrade run: dashboard ${dash.boardUrl}${dash.auth ? ' (basic auth)' : ' (no auth, loopback only)'}  health: ${dash.url}/health  metrics: ${dash.url}/metrics\n`);
+      process.stderr.write(`krtrade run: dashboard ${dash.boardUrl}${dash.auth ? ' (basic auth)' : ' (no auth, loopback only)'}  charts: ${dash.chartsUrl}  health: ${dash.url}/health  metrics: ${dash.url}/metrics\n`);
     }
   } catch (e) {
     await outer.close();
@@ -124,6 +124,6 @@ export async function serveDashboardOnly(config: Config, clock: Clock, log: Logg
     await rt.close();
     throw e;
   }
-  process.stderr.write(`dashboard: ${dash.boardUrl}${dash.auth ? ' (basic auth)' : ' (no auth, loopback only)'}  health: ${dash.url}/health  metrics: ${dash.url}/metrics\n`);
+  process.stderr.write(`dashboard: ${dash.boardUrl}${dash.auth ? ' (basic auth)' : ' (no auth, loopback only)'}  charts: ${dash.chartsUrl}  health: ${dash.url}/health  metrics: ${dash.url}/metrics\n`);
   await untilStopped(rt, log);
 }

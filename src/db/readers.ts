@@ -129,23 +129,48 @@ export async function latestMatrices(
     [underlyingSymbol, opts.metrics ?? MATRIX_METRICS, opts.at === undefined ? null : formatKst(opts.at)],
   );
   const out: Partial<Record<MatrixMetric, OptionMatrixRow>> = {};
-  if (r.rows.length === 0) return out;
+  for (const row of toMatrixRows(r)) out[row.metric] = row;
+  return out;
+}
+
+/** Maps `option_matrices_<p>` rows (any strikes-per-side width) to `OptionMatrixRow`s. */
+function toMatrixRows(r: pg.QueryResult<Record<string, unknown>>): OptionMatrixRow[] {
   const n = r.fields.filter((f) => f.name.startsWith('call_otm')).length;
   const calls = sideColumnNames('call', n);
   const puts = sideColumnNames('put', n);
-  for (const row of r.rows) {
-    const metric = row.metric_type as MatrixMetric;
-    out[metric] = {
-      time: row.timestamp as KstTime,
-      underlyingSymbol: row.underlying_symbol as string,
-      metric,
-      atmStrike: row.atm_strike as number,
-      strikeStep: row.strike_step as number,
-      calls: calls.map((c) => row[c] as number | null),
-      puts: puts.map((c) => row[c] as number | null),
-    };
-  }
-  return out;
+  return r.rows.map((row) => ({
+    time: row.timestamp as KstTime,
+    underlyingSymbol: row.underlying_symbol as string,
+    metric: row.metric_type as MatrixMetric,
+    atmStrike: row.atm_strike as number,
+    strikeStep: row.strike_step as number,
+    calls: calls.map((c) => row[c] as number | null),
+    puts: puts.map((c) => row[c] as number | null),
+  }));
+}
+
+/**
+ * Matrices of one metric for `underlyingSymbol` whose time lies within `minutes` of the newest stored one
+ * (newest − minutes < time ≤ newest), oldest first. An unknown product (no table yet) gives [].
+ */
+export async function recentMatrices(
+  pool: pg.Pool,
+  product: string,
+  underlyingSymbol: string,
+  metric: MatrixMetric,
+  opts: { minutes: number },
+): Promise<OptionMatrixRow[]> {
+  const table = matrixTableFor(product);
+  const exists = await pool.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
+  if (!exists.rows[0]?.t) return [];
+  const r = await pool.query<Record<string, unknown>>(
+    `SELECT * FROM ${table} WHERE underlying_symbol = $1 AND metric_type = $2
+       AND "timestamp" > (SELECT max("timestamp") FROM ${table} WHERE underlying_symbol = $1 AND metric_type = $2)
+                         - make_interval(mins => $3::int)
+     ORDER BY "timestamp"`,
+    [underlyingSymbol, metric, Math.max(0, Math.floor(opts.minutes))],
+  );
+  return toMatrixRows(r);
 }
 
 /** Completeness reports of a trading date (all instruments, or one). */

@@ -1,0 +1,76 @@
+/** Heatmap of one metric of an option matrix over recent timestamps, as a standalone SVG string. Pure. */
+import type { OptionMatrixRow } from '../../src/db/types.js';
+import { formatKst } from '../../src/time/kst.js';
+import { colourAt, esc, extent, fmt, gradientStops, linear, px, svgOpen, text } from './svg.js';
+import { relativeLabel, strikeOf, strikesPerSide, type Side } from './strikes.js';
+
+const CELL_W = 34;
+const CELL_H = 14;
+const LEFT = 48;
+const TOP = 58;
+const LEGEND_W = 70;
+
+/**
+ * Rows = `rows` newest first (top); columns = call ITM(N)…ATM…OTM(N), then put ITM(N)…ATM…OTM(N).
+ * Each non-null value is one `<rect class="cell">` coloured on a scale spanning the shown min…max; null
+ * values get no cell (blank). A legend shows the colour scale with its min and max.
+ */
+export function renderHeatmap(rows: readonly OptionMatrixRow[], title: string): string {
+  const n = rows.length ? strikesPerSide(rows[0]!) : 0;
+  const width = 2 * n + 1;
+  const w = LEFT + 2 * width * CELL_W + 12 + LEGEND_W;
+  const h = TOP + Math.max(1, rows.length) * CELL_H + 24;
+  const out = [svgOpen(w, h, title), text(LEFT, 16, title, 'class="title" font-size="13"')];
+  const range = extent(rows.flatMap((r) => [...r.calls, ...r.puts]));
+  if (rows.length === 0 || !range) {
+    out.push(text(LEFT, TOP, rows.length ? 'all values are null' : 'no matrices'), '</svg>');
+    return out.join('');
+  }
+  const t = linear(range, 0, 1);
+  const sides: [Side, number][] = [
+    ['call', 0],
+    ['put', width * CELL_W],
+  ];
+  for (const [side, x0] of sides) {
+    out.push(
+      text(
+        LEFT + x0 + (width * CELL_W) / 2,
+        34,
+        side === 'call' ? 'calls' : 'puts',
+        'text-anchor="middle" font-weight="bold"',
+      ),
+    );
+    for (let i = 0; i < width; i++) {
+      out.push(
+        text(LEFT + x0 + (i + 0.5) * CELL_W, 50, relativeLabel(i, n), 'text-anchor="middle" font-size="9"'),
+      );
+    }
+  }
+  const ordered = [...rows].reverse();
+  ordered.forEach((r, j) => {
+    const y = TOP + j * CELL_H;
+    out.push(
+      text(LEFT - 4, y + CELL_H - 3, formatKst(r.time).slice(11, 16), 'text-anchor="end" font-size="9"'),
+    );
+    for (const [side, x0] of sides) {
+      const values = side === 'call' ? r.calls : r.puts;
+      values.forEach((v, i) => {
+        if (v === null || !Number.isFinite(v)) return;
+        const tip = `${formatKst(r.time).slice(0, 16)} ${side} ${fmt(strikeOf(r, side, i, n))} (${relativeLabel(i, n)}): ${fmt(v)}`;
+        out.push(
+          `<rect class="cell" x="${px(LEFT + x0 + i * CELL_W)}" y="${px(y)}" width="${CELL_W - 1}" height="${CELL_H - 1}" fill="${colourAt(t(v))}"><title>${esc(tip)}</title></rect>`,
+        );
+      });
+    }
+  });
+  const lx = LEFT + 2 * width * CELL_W + 12;
+  const lh = Math.max(60, rows.length * CELL_H);
+  out.push(
+    `<defs><linearGradient id="scale" x1="0" y1="1" x2="0" y2="0">${gradientStops()}</linearGradient></defs>`,
+    `<g class="legend"><rect x="${lx}" y="${TOP}" width="14" height="${lh}" fill="url(#scale)"/>`,
+    text(lx + 18, TOP + 9, fmt(range.max), 'class="legend-max"'),
+    text(lx + 18, TOP + lh, fmt(range.min), 'class="legend-min"'),
+    '</g></svg>',
+  );
+  return out.join('');
+}

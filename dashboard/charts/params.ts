@@ -1,0 +1,60 @@
+/** Query-parameter parsing for the chart routes: each failure is a one-line message for an HTTP 400. */
+import { MATRIX_METRICS, type MatrixMetric } from '../../src/db/types.js';
+
+export class BadChartQuery extends Error {}
+
+type Query = Record<string, unknown>;
+
+function one(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new BadChartQuery(`query parameter ${name} must be given once`);
+  return v;
+}
+
+const CODE_RE = /^[A-Za-z0-9_.:-]{1,32}$/;
+const PRODUCT_RE = /^[a-z0-9]{1,12}$/;
+
+export function code(q: Query, name: string): string {
+  const v = one(q, name);
+  if (v === undefined || v === '')
+    throw new BadChartQuery(
+      `query parameter ${name} is required (e.g. ${name}=${name === 'symbol' ? 'A01612' : 'KOSPI200:20261210'})`,
+    );
+  if (!CODE_RE.test(v))
+    throw new BadChartQuery(
+      `${name} ${JSON.stringify(v.slice(0, 40))} is not a valid code (letters, digits, _ . : -; at most 32)`,
+    );
+  return v;
+}
+
+export function product(q: Query): string {
+  const v = one(q, 'product');
+  if (v === undefined || v === '')
+    throw new BadChartQuery('query parameter product is required (e.g. product=101)');
+  if (!PRODUCT_RE.test(v))
+    throw new BadChartQuery(
+      `product ${JSON.stringify(v.slice(0, 40))} must be 1–12 lowercase letters or digits (e.g. 101)`,
+    );
+  return v;
+}
+
+export function minutes(q: Query, fallback: number, max = 1440): number {
+  const v = one(q, 'minutes');
+  if (v === undefined) return fallback;
+  const n = /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= max))
+    throw new BadChartQuery(
+      `minutes ${JSON.stringify(v.slice(0, 40))} must be a whole number from 1 to ${max}`,
+    );
+  return n;
+}
+
+export function metric(q: Query): MatrixMetric {
+  const v = one(q, 'metric') ?? 'iv';
+  if (!(MATRIX_METRICS as readonly string[]).includes(v))
+    throw new BadChartQuery(
+      `metric ${JSON.stringify(v.slice(0, 40))} is not one of ${MATRIX_METRICS.join(', ')}`,
+    );
+  return v as MatrixMetric;
+}
