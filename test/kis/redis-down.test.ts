@@ -1,6 +1,5 @@
 /** With Redis down, `krtrade kis …` fails fast with one line naming Redis (password masked), never a stack. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,15 +8,10 @@ import { runCli } from '../helpers/cli.js';
 import { checkRedis, explainRedisErrors } from '../../src/cli/commands/redis-errors.js';
 import { UserError } from '../../src/errors.js';
 import { REDIS_URL } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
 
-/** A port nothing listens on: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A port nothing listens on (outside the ephemeral range, so no other test's server lands on it). */
+const closedPort = freePort;
 
 let downUrl = '';
 const simCwd = mkdtempSync(join(tmpdir(), 'krtrade-redis-down-'));

@@ -4,7 +4,6 @@
  * with one line saying what to do. Real CLI processes, real Redis and Postgres.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { createSimMarket } from '../../src/sim/market/sim-market.js';
 import { pipelineKeys } from '../../src/pipeline/ids.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { REDIS_URL, deleteKeys, testPrefix } from '../helpers/redis.js';
 
@@ -35,13 +35,6 @@ afterEach(async () => {
   db = prefix = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Env of a krtrade process with NO KIS account (whatever the developer's shell holds). */
 async function noAccountEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
