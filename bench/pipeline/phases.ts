@@ -4,7 +4,7 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type Clock, type ClockSpec, AcceleratedClock } from '../../src/time/clock.js';
+import { AcceleratedClock, SteerableClock } from '../../src/time/clock.js';
 import { type Instant, type KstTime, addMinutes, formatKstIso, toInstant, toKst } from '../../src/time/kst.js';
 import { catalog } from '../../jobs/catalog.js';
 import { QUEUE_NAMES } from '../../jobs/catalog.js';
@@ -14,39 +14,23 @@ import { type MinuteBatch, enqueueMinuteBatch } from '../../workers/scheduler.js
 import { jobIds } from '../../src/pipeline/ids.js';
 
 /** A clock the bench can park (practically still) and later run accelerated; the simulator process follows it. */
-export class BenchClock implements Clock {
-  private inner: AcceleratedClock;
+export class BenchClock extends SteerableClock {
   /** Tells the simulator process; resolves when it reads the same clock. */
   follower?: (c: { simStart: number; speed: number; realAnchor: number }) => Promise<void>;
   constructor(at: Instant) {
-    this.inner = new AcceleratedClock(at, PARKED);
+    super(new AcceleratedClock(at, PARKED));
   }
   get params() {
     return { simStart: this.inner.simStart, speed: this.inner.speed, realAnchor: this.inner.realAnchor };
   }
   /** PARKED speed: timers in clock time become very long, nothing becomes due by itself. */
   async park(at: Instant): Promise<void> {
-    this.inner = new AcceleratedClock(at, PARKED);
+    this.steer(new AcceleratedClock(at, PARKED));
     await this.follower?.(this.params);
   }
   async run(at: Instant, speed: number): Promise<void> {
-    this.inner = new AcceleratedClock(at, speed);
+    this.steer(new AcceleratedClock(at, speed));
     await this.follower?.(this.params);
-  }
-  get speed(): number {
-    return this.inner.speed;
-  }
-  now(): Instant {
-    return this.inner.now();
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.inner.sleep(ms, signal);
-  }
-  toRealMs(ms: number): number {
-    return this.inner.toRealMs(ms);
-  }
-  spec(): ClockSpec {
-    return this.inner.spec();
   }
   /** Real epoch ms at which the running clock reads KST wall-clock `t`. */
   realAt(t: KstTime): number {

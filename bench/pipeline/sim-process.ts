@@ -5,37 +5,14 @@
  * answers `{ ready: { restUrl, appKey, appSecret } }` when listening.
  */
 import { startSimulator } from '../../src/sim/index.js';
-import type { Clock, ClockSpec } from '../../src/time/clock.js';
-import { AcceleratedClock } from '../../src/time/clock.js';
-import { type Instant, type KstDate, type KstTime, parseKst } from '../../src/time/kst.js';
+import { AcceleratedClock, SteerableClock } from '../../src/time/clock.js';
+import { type KstDate, type KstTime, parseKst } from '../../src/time/kst.js';
 
 interface ClockMsg { simStart: number; speed: number; realAnchor: number }
 
-/** Delegates to whatever accelerated clock the parent last sent. */
-class SteeredClock implements Clock {
-  constructor(private inner: AcceleratedClock) {}
-  set(m: ClockMsg): void {
-    this.inner = new AcceleratedClock(m.simStart, m.speed, m.realAnchor);
-  }
-  get speed(): number {
-    return this.inner.speed;
-  }
-  now(): Instant {
-    return this.inner.now();
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.inner.sleep(ms, signal);
-  }
-  toRealMs(ms: number): number {
-    return this.inner.toRealMs(ms);
-  }
-  spec(): ClockSpec {
-    return this.inner.spec();
-  }
-}
 
 const [stocks, first] = [Number(process.argv[2]), JSON.parse(process.argv[3]!) as ClockMsg];
-const clock = new SteeredClock(new AcceleratedClock(first.simStart, first.speed, first.realAnchor));
+const clock = new SteerableClock(new AcceleratedClock(first.simStart, first.speed, first.realAnchor));
 const sim = await startSimulator({ seed: 7, stocks, clock, port: 0, wsPort: 0, rateLimitPerSecond: 1_000_000 });
 process.on('message', (m: { clock?: ClockMsg; warm?: string[]; close?: boolean }) => {
   if (m.warm) {
@@ -47,7 +24,7 @@ process.on('message', (m: { clock?: ClockMsg; warm?: string[]; close?: boolean }
     process.send!({ warmed: true });
   }
   if (m.clock) {
-    clock.set(m.clock);
+    clock.steer(new AcceleratedClock(m.clock.simStart, m.clock.speed, m.clock.realAnchor));
     process.send!({ clockSet: true });
   }
   if (m.close) void sim.close().then(() => process.exit(0));

@@ -117,3 +117,33 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   }
   return clockFromSpec(parsed.data);
 }
+
+/**
+ * An accelerated clock whose speed and anchor can be replaced while running (benchmarks park the clock,
+ * then release it; a child process follows its parent's changes). Everything delegates to the current one.
+ */
+export class SteerableClock implements Clock {
+  constructor(protected inner: AcceleratedClock) {}
+  /** Switches to a new clock definition; sleeps already started keep their old real duration. */
+  steer(next: AcceleratedClock): void {
+    this.inner = next;
+  }
+  get current(): AcceleratedClock {
+    return this.inner;
+  }
+  get speed(): number {
+    return this.inner.speed;
+  }
+  now(): Instant {
+    return this.inner.now();
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.inner.sleep(ms, signal);
+  }
+  toRealMs(clockMs: number): number {
+    return this.inner.toRealMs(clockMs);
+  }
+  spec(): ClockSpec {
+    return this.inner.spec();
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { AcceleratedClock, CLOCK_ENV, clockFromEnv, clockFromSpec, RealClock } from '../../src/time/clock.js';
+import { AcceleratedClock, CLOCK_ENV, clockFromEnv, clockFromSpec, RealClock, SteerableClock } from '../../src/time/clock.js';
 
 describe('clock', () => {
   it('runs accelerated time at the given speed', async () => {
@@ -35,5 +35,22 @@ describe('clock', () => {
     ac.abort(new Error('stop'));
     await expect(p).rejects.toThrow('stop');
     expect(clockFromSpec({ kind: 'real' })).toBeInstanceOf(RealClock);
+  });
+});
+
+describe('SteerableClock', () => {
+  it('follows whichever accelerated clock it was last steered to', async () => {
+    const t0 = Date.parse('2026-11-24T00:00:00Z');
+    const clock = new SteerableClock(new AcceleratedClock(t0, 1e-6)); // parked: practically still
+    await clock.sleep(0);
+    expect(clock.now() - t0).toBeLessThan(5);
+    expect(clock.speed).toBe(1e-6);
+    const t1 = t0 + 3_600_000;
+    clock.steer(new AcceleratedClock(t1, 600));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now()).toBeGreaterThanOrEqual(t1 + 600 * 10);
+    expect(clock.speed).toBe(600);
+    expect(clock.toRealMs(60_000)).toBe(100);
+    expect(clock.spec()).toEqual(clock.current.spec());
   });
 });
