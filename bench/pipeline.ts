@@ -15,7 +15,6 @@
  *
  * Usage: npx tsx bench/pipeline.ts [counts=50,500,2000]   (BENCH_LIVE=0: drain and no-op only)
  */
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import { createPool } from '../src/db/pool.js';
 import { migrate } from '../src/db/migrate.js';
 import { type KstDate, type KstTime, parseKst, toInstant } from '../src/time/kst.js';
 import { resolveSubscriptions } from '../src/pipeline/subscriptions.js';
+import { deleteKeysUnder } from '../src/pipeline/redis.js';
 import { createRuntime } from '../workers/runtime.js';
 import { POOL_KINDS, instrumentRules, startPools } from '../workers/pools.js';
 import { BenchClock, drainNoop, drainPipeline, pct, runLive } from './pipeline/phases.js';
@@ -61,16 +61,6 @@ async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): P
   }
 }
 
-async function deletePrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS);
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  r.disconnect();
-}
 
 interface SimProcess {
   restUrl: string;
@@ -172,7 +162,7 @@ async function run(n: number): Promise<void> {
     });
   } finally {
     await sim.close();
-    await deletePrefix(prefix);
+    await deleteKeysUnder(REDIS, prefix);
   }
 }
 

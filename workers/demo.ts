@@ -13,7 +13,7 @@ import { addMinutes, formatKst, formatKstIso, nowInstant, toKst } from '../src/t
 import { createPool } from '../src/db/pool.js';
 import { migrate } from '../src/db/migrate.js';
 import { CloseStack } from '../src/pipeline/lifecycle.js';
-import { checkRedis } from '../src/pipeline/redis.js';
+import { checkRedis, deleteKeysUnder } from '../src/pipeline/redis.js';
 import { startSimulator } from '../src/sim/index.js';
 import { PostgresUnavailableError, createRuntime, loadCalendar } from './runtime.js';
 import { POOL_KINDS, startPools, startScheduler } from './pools.js';
@@ -45,21 +45,6 @@ async function freshDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
-async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const r = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  r.on('error', () => undefined); // checkRedis ran just before; a failure here surfaces from the commands
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
-}
 
 export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promise<void> {
   await checkRedis(base.redis.url);
@@ -86,7 +71,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
   process.env[CLOCK_ENV] = JSON.stringify(sim.clock.spec());
 
   const prefix = 'krtrade-demo';
-  await deletePrefix(base.redis.url, prefix);
+  await deleteKeysUnder(base.redis.url, prefix);
   const password = randomBytes(9).toString('base64url');
   const withSim = withSimulatorAccount({ ...base, sim: { ...base.sim, mode: 'real' } }, sim);
   const config: Config = {

@@ -45,3 +45,24 @@ export async function checkRedis(url: string, timeoutMs = 3_000): Promise<void> 
     r.disconnect();
   }
 }
+
+/**
+ * Deletes every key under `<prefix>:` with a short-lived connection (demo and CLI sessions start clean,
+ * benchmarks clean up). SCAN in pages, so a large keyspace never blocks Redis.
+ */
+export async function deleteKeysUnder(url: string, prefix: string): Promise<number> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  r.on('error', () => undefined); // a failure surfaces from the commands below
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+  return deleted;
+}

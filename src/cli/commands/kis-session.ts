@@ -13,6 +13,7 @@ import { KIS_HOSTS } from '../../kis/spec/index.js';
 import { clockFromEnv } from '../../time/clock.js';
 import { defaultAccount } from '../../sim/credentials.js';
 import { checkRedis, explainRedisErrors } from './redis-errors.js';
+import { deleteKeysUnder } from '../../pipeline/redis.js';
 
 export interface KisTargetOptions {
   account?: string;
@@ -30,20 +31,6 @@ export interface KisSession {
   close(): Promise<void>;
 }
 
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const r = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  r.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
-}
 
 /** Opens the session the options ask for; the caller must `close()` it (idempotent). */
 export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Promise<KisSession> {
@@ -128,7 +115,7 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
       if (closed) return;
       closed = true;
       await client.close();
-      await deleteKeys(config.redis.url, prefix).catch(() => undefined);
+      await deleteKeysUnder(config.redis.url, prefix).catch(() => undefined);
       await sim.close();
     },
   };
