@@ -32,6 +32,8 @@ describe('KisAccounts', () => {
         { name: 'practice', env: 'paper', appKey: PAPER.appKey, appSecret: PAPER.appSecret, restUrl: sim.restUrl },
         { name: 'kis-host', env: 'real', appKey: 'unused-key-0123456789', appSecret: 'unused-secret-0123456789' },
       ]),
+      // The simulator's clock: its tokens expire in simulated time, which is not today's date.
+      { clock: sim.clock },
     );
     try {
       expect(accounts.names()).toEqual(['main', 'practice', 'kis-host']);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleFor } from '../../src/kis/rate-limit.js';
+import { CLOCK_ENV } from '../../src/time/clock.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { startSimClient, type SimClient } from './sim-harness.js';
 
@@ -34,7 +35,10 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const baseEnv = (): Record<string, string> => ({ SIM_URL: h.sim.restUrl, APP_KEY: h.sim.appKey, APP_SECRET: h.sim.appSecret, REDIS_URL, PREFIX: h.prefix });
+const baseEnv = (): Record<string, string> => ({
+  SIM_URL: h.sim.restUrl, APP_KEY: h.sim.appKey, APP_SECRET: h.sim.appSecret, REDIS_URL, PREFIX: h.prefix,
+  [CLOCK_ENV]: JSON.stringify(h.sim.clock.spec()),
+});
 
 describe('several processes, one app key', () => {
   it('two processes asking at the same moment share one issued token', async () => {
