@@ -128,18 +128,17 @@ async function run(n: number): Promise<void> {
       try {
         startPools(rt, POOL_KINDS, { concurrency: CONCURRENCY });
         const resolved = resolveSubscriptions(config.pipeline.subscriptions, day, instrumentRules(rt.calendar), 'sim');
-        const batch = { candles: resolved.candles, boards: [] };
-        const instruments = batch.candles.length;
+        const instruments = resolved.candles.length;
 
         const first = parseKst('2026-11-24 09:00') as KstTime;
-        const drain = await drainPipeline(rt, clock, batch, first, p.k);
+        const drain = await drainPipeline(rt, resolved.candles, first, p.k);
         // The aggregate payload the pipeline really carries for one live minute (one bar).
         const bar = market.minuteBars(codes[0]!, first, (first + 60_000) as KstTime)[0]!;
         const aggPayload = (code: string, m: KstTime) => ({
           code, family: 'stock', account: 'sim', from: m, to: m + 60_000, batch: m,
           bars: [{ code, time: m, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume }],
         });
-        const noop = await drainNoop(rt.redis, prefix, batch, first, p.k, CONCURRENCY, aggPayload);
+        const noop = await drainNoop(rt.redis, prefix, resolved.candles, first, p.k, CONCURRENCY, aggPayload);
         console.log(
           `  drain ${p.k} batches × ${instruments} instruments: ${drain.jobs} jobs in ${drain.seconds.toFixed(1)} s = ${drain.jobsPerSecond.toFixed(0)} jobs/s ` +
             `(${((drain.cores * 1000) / drain.jobsPerSecond).toFixed(2)} ms CPU/job here, ${drain.cores.toFixed(2)} cores); ` +

@@ -1,28 +1,44 @@
 /**
- * The minute-batch completion barrier. The scheduler writes the set of instruments expected in a batch and
- * adds the batch's strategy job DELAYED until the deadline; each stored candle adds its instrument to the
- * done set, and the one that completes the set promotes the strategy job so it runs at once. A late or
- * failed instrument just leaves the job to run at the deadline, which then records what was missing; the
- * run then deletes the batch's sets.
+ * The minute-batch completion barrier. The first fetch of a live minute (in each process) opens its batch:
+ * the batch's strategy job, DELAYED until the deadline, and the set of instruments the batch expects, from
+ * the collection plan the scheduler publishes and the calendar. Each stored candle adds its instrument to
+ * the done set; the one that completes the set promotes the strategy job so it runs at once. A late or
+ * failed instrument leaves the job to run at the deadline, which records what was missing; the run then
+ * deletes the batch's sets. Opening from the fetch side keeps strategies running while the scheduler
+ * process is down: BullMQ's job schedulers keep firing without it.
  */
 import { Job } from 'bullmq';
-import type { KstTime } from '../src/time/kst.js';
-import { jobIds } from '../src/pipeline/ids.js';
-import type { PipelineServices } from './services.js';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Clock } from '../src/time/clock.js';
+import { type KstTime, addMinutes, toKst } from '../src/time/kst.js';
+import type { MinuteIndex } from '../src/pipeline/schedule.js';
+import { type PipelineKeys, jobIds, minuteLabel } from '../src/pipeline/ids.js';
+import { kstDateSchema } from './payloads.js';
+import type { QueueSet } from './queues.js';
 
 /**
- * Backstop only: the strategy run deletes its batch's sets (closeBatch), so a batch whose strategy never
- * ran is the only one that waits for this. Real seconds, so hours of simulated time can pass meanwhile.
+ * Backstop only: the strategy run deletes its batch's sets, so a batch whose strategy never ran is the
+ * only one that waits for this. Real seconds, so hours of simulated time can pass meanwhile.
  */
 export const BATCH_TTL_S = 6 * 3600;
 /** The once-per-batch run markers (one small hash per date) stay longer: a replay days later must still see them. */
 export const RUN_MARKER_TTL_S = 3 * 24 * 3600;
 
-export async function openBatch(s: PipelineServices, minute: KstTime, codes: string[]): Promise<void> {
-  if (codes.length === 0) return;
-  const key = s.keys.batchExpected(minute);
-  await s.redis.multi().sadd(key, ...codes).expire(key, BATCH_TTL_S).exec();
-}
+/** What the scheduler publishes for the barrier: the candle instruments and their sessions, and the deadline. */
+export const collectionPlanSchema = z.object({
+  /** Clock ms after a minute closed at which its strategy runs with whatever has arrived. */
+  deadlineMs: z.number().int().nonnegative(),
+  candles: z.array(z.object({ code: z.string(), products: z.array(z.enum(['stocks', 'derivatives', 'night'])).min(1), expiry: kstDateSchema.optional() })),
+});
+export type CollectionPlan = z.infer<typeof collectionPlanSchema>;
+
+/** Opens the batch unless its strategy already ran or another process opened it; atomic, so no candle can complete a half-written set. */
+const OPEN_SCRIPT = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 or redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 3, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
 
 /**
  * O(1) per call (no set difference: with 2,000 instruments that would be O(n²) per batch): a code counts
@@ -37,28 +53,100 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 if redis.call('SCARD', KEYS[2]) == redis.call('SCARD', KEYS[1]) then return 1 end
 return 0`;
 
-/** Marks \`code\` stored for the batch; promotes the strategy job when the batch is complete. Returns true if it did. */
-export async function completeInBatch(s: PipelineServices, minute: KstTime, code: string): Promise<boolean> {
-  const complete = await s.redis.eval(COMPLETE_SCRIPT, 2, s.keys.batchExpected(minute), s.keys.batchDone(minute), code, String(BATCH_TTL_S));
-  if (Number(complete) !== 1) return false;
-  const job = await Job.fromId(s.queues.queues.strategy, jobIds.strategy(minute));
-  if (!job) return false;
-  try {
-    await job.promote();
+export interface BatchDeps {
+  redis: Redis;
+  keys: PipelineKeys;
+  queues: QueueSet;
+  clock: Clock;
+  index: MinuteIndex;
+}
+
+export class MinuteBatches {
+  /** Minutes this process has opened (or is opening): one plan read and one script per minute, not per job. */
+  private readonly opened = new Map<KstTime, Promise<boolean>>();
+
+  constructor(private readonly d: BatchDeps) {}
+
+  /** Writes the plan if it changed; returns whether it did. */
+  async publishPlan(plan: CollectionPlan): Promise<boolean> {
+    const text = JSON.stringify(collectionPlanSchema.parse(plan));
+    if ((await this.d.redis.get(this.d.keys.plan)) === text) return false;
+    await this.d.redis.set(this.d.keys.plan, text);
     return true;
-  } catch {
-    // Already running (its deadline came first): nothing to do.
-    return false;
   }
-}
 
-/** After the batch's strategy ran: its sets are no longer needed (keeps Redis memory flat, whatever the TTL). */
-export async function closeBatch(s: PipelineServices, minute: KstTime): Promise<void> {
-  await s.redis.del(s.keys.batchExpected(minute), s.keys.batchDone(minute));
-}
+  async plan(): Promise<CollectionPlan | undefined> {
+    const text = await this.d.redis.get(this.d.keys.plan);
+    return text ? collectionPlanSchema.parse(JSON.parse(text)) : undefined;
+  }
 
-export async function batchState(s: PipelineServices, minute: KstTime): Promise<{ expected: string[]; done: string[]; missing: string[] }> {
-  const [expected, done] = await Promise.all([s.redis.smembers(s.keys.batchExpected(minute)), s.redis.smembers(s.keys.batchDone(minute))]);
-  const doneSet = new Set(done);
-  return { expected: expected.sort(), done: done.sort(), missing: expected.filter((c) => !doneSet.has(c)).sort() };
+  /** The codes of the plan with a candle at `minute` (one calendar lookup per distinct sessions + expiry, not per code). */
+  expected(plan: CollectionPlan, minute: KstTime): string[] {
+    const trades = new Map<string, boolean>();
+    return plan.candles
+      .filter((c) => {
+        const key = `${c.products.join(',')}|${c.expiry ?? ''}`;
+        let yes = trades.get(key);
+        if (yes === undefined) trades.set(key, (yes = this.d.index.nextAfter(c.products, addMinutes(minute, -1), c.expiry) === minute));
+        return yes;
+      })
+      .map((c) => c.code);
+  }
+
+  /**
+   * Opens `minute`'s batch (idempotent, across processes too). False when there is no plan (no scheduler
+   * ever ran) or the minute expects no candle.
+   */
+  open(minute: KstTime): Promise<boolean> {
+    let p = this.opened.get(minute);
+    if (!p) {
+      p = this.openOnce(minute);
+      // Only an opened batch is remembered: without a plan yet, the next job of the minute looks again.
+      p.then((ok) => ok || this.opened.delete(minute), () => this.opened.delete(minute));
+      this.opened.set(minute, p);
+      if (this.opened.size > 64) for (const m of this.opened.keys()) if (m < addMinutes(minute, -30)) this.opened.delete(m);
+    }
+    return p;
+  }
+
+  private async openOnce(minute: KstTime): Promise<boolean> {
+    const plan = await this.plan();
+    if (!plan) return false;
+    const codes = this.expected(plan, minute);
+    if (!codes.length) return false;
+    const { clock, keys, queues, redis } = this.d;
+    // Order matters: the strategy job exists before any candle of the batch can complete it.
+    const delay = Math.max(0, Math.ceil(clock.toRealMs(minute + 60_000 + plan.deadlineMs - toKst(clock.now()))));
+    await queues.add('run-strategy', { minute }, { jobId: jobIds.strategy(minute), delay });
+    await redis.eval(OPEN_SCRIPT, 2, keys.batchExpected(minute), keys.strategyDone(minute), minuteLabel(minute), String(BATCH_TTL_S), ...codes);
+    return true;
+  }
+
+  /** Marks `code` stored for the batch; promotes the strategy job when the batch is complete. Returns true if it did. */
+  async complete(minute: KstTime, code: string): Promise<boolean> {
+    const { keys, queues, redis } = this.d;
+    const complete = await redis.eval(COMPLETE_SCRIPT, 2, keys.batchExpected(minute), keys.batchDone(minute), code, String(BATCH_TTL_S));
+    if (Number(complete) !== 1) return false;
+    const job = await Job.fromId(queues.queues.strategy, jobIds.strategy(minute));
+    if (!job) return false;
+    try {
+      await job.promote();
+      return true;
+    } catch {
+      // Already running (its deadline came first): nothing to do.
+      return false;
+    }
+  }
+
+  /** After the batch's strategy ran: its sets are no longer needed (keeps Redis memory flat, whatever the TTL). */
+  async close(minute: KstTime): Promise<void> {
+    await this.d.redis.del(this.d.keys.batchExpected(minute), this.d.keys.batchDone(minute));
+  }
+
+  async state(minute: KstTime): Promise<{ expected: string[]; done: string[]; missing: string[] }> {
+    const { keys, redis } = this.d;
+    const [expected, done] = await Promise.all([redis.smembers(keys.batchExpected(minute)), redis.smembers(keys.batchDone(minute))]);
+    const doneSet = new Set(done);
+    return { expected: expected.sort(), done: done.sort(), missing: expected.filter((c) => !doneSet.has(c)).sort() };
+  }
 }

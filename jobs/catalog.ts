@@ -43,6 +43,11 @@ const range = { from: kstTimeSchema, to: kstTimeSchema };
 const candleTarget = { code: codeSchema, family: familySchema, account: accountNameSchema };
 /** A live minute batch this work belongs to (the strategy barrier); absent for backfill. */
 const batch = { batch: kstTimeSchema.optional() };
+/**
+ * The candle minute a live fetch is for. Absent in job-scheduler templates: a firing stands for the minute
+ * whose close + buffer it was scheduled at (a job added by hand without it takes the newest closed minute).
+ */
+const liveMinute = { minute: kstTimeSchema.optional() };
 const boardTarget = { boardKey: boardKeySchema, underlying: z.string().min(1), series: seriesSchema, expiry: kstDateSchema, account: accountNameSchema };
 
 const checkRange = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
@@ -51,15 +56,15 @@ const checkRange = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
 export const catalog = {
   'fetch-candles': define({
     queue: 'fetch',
-    schema: checkRange(z.strictObject({ ...candleTarget, ...range, ...batch })),
+    schema: z.strictObject({ ...candleTarget, ...liveMinute }),
     options: { ...base, priority: 1 },
-    description: 'completed minute bars [from, to) of one instrument from KIS REST',
+    description: 'the completed bar of one live minute of one instrument from KIS REST (fired by its job scheduler)',
   }),
   'fetch-board': define({
     queue: 'fetch',
-    schema: z.strictObject({ ...boardTarget, minute: kstTimeSchema }),
+    schema: z.strictObject({ ...boardTarget, ...liveMinute }),
     options: { ...base, priority: 2 },
-    description: 'one option board (calls + puts with greeks) from KIS REST',
+    description: 'one option board (calls + puts with greeks) from KIS REST (fired by its job scheduler)',
   }),
   'backfill-candles': define({
     queue: 'backfill',

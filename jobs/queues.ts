@@ -1,5 +1,5 @@
 /** The BullMQ queues of the catalog, and the one way to add a job (payload checked before it is stored). */
-import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Queue, type Job, type JobsOptions, type RepeatStrategy } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/log.js';
 import { errorMessage } from '../src/errors.js';
@@ -16,10 +16,17 @@ export interface QueueSet {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string, log?: Logger): QueueSet {
+export interface QueueSetOptions {
+  log?: Logger;
+  /** FireTimes.repeatStrategy: needed wherever job schedulers are upserted (the scheduler, bull-board edits). */
+  repeatStrategy?: RepeatStrategy;
+}
+
+export function createQueues(connection: Redis, prefix: string, o: QueueSetOptions = {}): QueueSet {
+  const { log } = o;
   const queues = {} as Queues;
   for (const name of QUEUE_NAMES) {
-    const q = new Queue(name, { connection, prefix });
+    const q = new Queue(name, { connection, prefix, ...(o.repeatStrategy ? { settings: { repeatStrategy: o.repeatStrategy } } : {}) });
     q.on('error', (e: Error) => log?.warn({ queue: name, err: errorMessage(e) }, 'queue error'));
     queues[name] = q;
   }

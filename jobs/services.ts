@@ -1,5 +1,5 @@
 /**
- * What handlers need from the rest of krtrade, as narrow interfaces. `jobs/runtime.ts` builds them from the
+ * What handlers need from the rest of krtrade, as narrow interfaces. `workers/runtime.ts` builds them from the
  * real KIS client, storage writers, option-matrix builder and strategy runner; handlers never import those
  * modules directly, which keeps each handler small and the wiring in one place.
  */
@@ -10,6 +10,8 @@ import type { Logger } from '../src/log.js';
 import type { ProductFamily, OptionSeries } from '../src/market/types.js';
 import type { PipelineKeys } from '../src/pipeline/ids.js';
 import type { PipelineStats } from '../src/pipeline/stats.js';
+import type { FireTimes } from '../src/pipeline/fire-times.js';
+import type { MinuteBatches } from './barrier.js';
 import type { BoardPayload, CandlePayload, MatrixRowPayload } from './payloads.js';
 import type { QueueSet } from './queues.js';
 
@@ -61,6 +63,10 @@ export interface PipelineServices {
   keys: PipelineKeys;
   stats: PipelineStats;
   queues: QueueSet;
+  /** When scheduled jobs fire and which minute a firing stands for (clock + calendar). */
+  fireTimes: FireTimes;
+  /** The strategy barrier of live minute batches. */
+  batches: MinuteBatches;
   market: MarketData;
   aggregation: Aggregation;
   storage: Storage;

@@ -23,7 +23,7 @@ export interface PipelineStatus {
 export async function withQueues<T>(config: Config, log: Logger, fn: (q: QueueSet, redis: Redis) => Promise<T>): Promise<T> {
   await checkRedis(config.redis.url);
   const redis = createRedis(config.redis.url, log, 'krtrade-cli');
-  const queues = createQueues(redis, config.redis.prefix, log);
+  const queues = createQueues(redis, config.redis.prefix, { log });
   try {
     return await fn(queues, redis);
   } finally {

@@ -77,6 +77,8 @@ export function createWorkerPool(opts: PoolOptions): WorkerPool {
     lockDuration,
     stalledInterval: opts.stalledIntervalMs ?? Math.max(1_000, Math.floor(lockDuration / 2)),
     maxStalledCount: 3,
+    // The worker that takes a scheduler's job adds its next firing (BullMQ), so it needs krtrade's repeat strategy.
+    settings: { repeatStrategy: s.fireTimes.repeatStrategy },
   });
   worker.on('error', (e: Error) => log.error({ err: errorMessage(e) }, 'worker error'));
   worker.on('completed', (job: Job) => void s.stats.inc('jobs_completed', [opts.queue, job.name]));

@@ -14,9 +14,11 @@ import { createCalendar, defaultCalendar, loadCalendarOverridesFile, type Tradin
 import { KisAccounts } from '../src/kis/accounts.js';
 import { pipelineKeys } from '../src/pipeline/ids.js';
 import { PipelineStats } from '../src/pipeline/stats.js';
+import { FireTimes } from '../src/pipeline/fire-times.js';
 import { CloseStack } from '../src/pipeline/lifecycle.js';
 import { checkRedis, createRedis } from '../src/pipeline/redis.js';
 import { createQueues, type QueueSet } from '../jobs/queues.js';
+import { MinuteBatches } from '../jobs/barrier.js';
 import type { PipelineServices } from '../jobs/services.js';
 import { createStorage } from './adapters/storage.js';
 import { createMarketData } from './adapters/market.js';
@@ -99,16 +101,17 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       await redis.quit().catch(() => redis.disconnect());
     });
     const prefix = config.redis.prefix;
-    const queues = closers.add('queues', createQueues(redis, prefix, log));
     const calendar = loadCalendar(config);
+    const fireTimes = new FireTimes(clock, calendar);
+    const queues = closers.add('queues', createQueues(redis, prefix, { log, repeatStrategy: fireTimes.repeatStrategy }));
+    const keys = pipelineKeys(prefix);
     const accounts = closers.add('kis', KisAccounts.fromConfig(config, { clock, logger: log, redis }));
     const n = config.pipeline.optionMatrixStrikesPerSide;
     // Buffered: one Redis round trip every STATS_FLUSH_MS for all counters, not one or two per job.
     const stats = closers.add('stats', new PipelineStats(redis, prefix, { flushMs: STATS_FLUSH_MS }));
     const services: PipelineServices = {
-      clock, log, redis, queues,
-      keys: pipelineKeys(prefix),
-      stats,
+      clock, log, redis, queues, keys, stats, fireTimes,
+      batches: new MinuteBatches({ redis, keys, queues, clock, index: fireTimes.index }),
       market: createMarketData(accounts, calendar),
       aggregation: createAggregation(n),
       storage: createStorage(pool, calendar, n),

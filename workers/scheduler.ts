@@ -1,39 +1,29 @@
 /**
- * The scheduler: a clock-aware loop (not BullMQ's repeat timers, which run on real time and cannot follow an
- * accelerated clock or the KRX calendar's irregular sessions). Each simulated minute + buffer it:
- * - re-resolves subscriptions when the trading date changes (expiry rollover);
- * - enqueues each instrument's due minute with a deterministic job id, and the next minute as a DELAYED
- *   job, so what is scheduled is visible in bull-board and a restarted scheduler re-adds nothing new;
- * - opens the minute batch (expected instruments + the strategy job delayed to the deadline);
- * - recovers minutes missed while it was down or paused with ONE backfill job per instrument, never a pile
- *   of stale per-minute jobs;
- * - pauses the live queues outside every subscribed session and resumes them at the next one (unless an
+ * The scheduler process. The per-minute firing itself is BullMQ's: one job scheduler per instrument and
+ * data kind (jobs/schedulers.ts), whose next firing the KRX calendar decides on the pipeline clock
+ * (src/pipeline/fire-times.ts), and which keeps firing while this process is down. This loop runs once a
+ * clock minute and keeps the rest true:
+ * - subscriptions re-resolved when the trading date changes (expiry rollover), the job schedulers synced
+ *   to them, and the collection plan the strategy barrier reads published;
+ * - the session's minutes before a new scheduler's first firing recovered (catch-up jobs or one backfill);
+ * - a scheduler whose chain of firings ended re-armed, its missed minutes recovered;
+ * - the live queues paused outside every subscribed session and resumed before the next one (unless an
  *   operator paused them by hand).
  */
-import { type KstTime, addMinutes, formatKstIso, toKst } from '../src/time/kst.js';
-import type { KstDate } from '../src/time/kst.js';
+import { type KstTime, type KstDate, addMinutes, formatKstIso, toKst } from '../src/time/kst.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
-import type { SessionProduct } from '../src/market/types.js';
 import { errorMessage } from '../src/errors.js';
-import { jobIds } from '../src/pipeline/ids.js';
-import { MinuteIndex, dueHorizon, effectiveDeadlineMs, fireTime, pages } from '../src/pipeline/schedule.js';
-import {
-  type BoardTarget, type CandleTarget, type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions,
-} from '../src/pipeline/subscriptions.js';
+import { dueHorizon, effectiveDeadlineMs, fireTime } from '../src/pipeline/schedule.js';
+import { type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions } from '../src/pipeline/subscriptions.js';
 import { once } from '../src/pipeline/lifecycle.js';
 import { LIVE_QUEUES } from '../jobs/catalog.js';
-import { openBatch } from '../jobs/barrier.js';
+import { type SchedulerSpec, type SyncReport, boardScheduler, candleScheduler, syncSchedulers } from '../jobs/schedulers.js';
+import { recoverMinutes } from '../jobs/recovery.js';
 import type { PipelineServices } from '../jobs/services.js';
 
 const MINUTE = 60_000;
-/**
- * More missed minutes than this go to one backfill job instead of per-minute jobs. A few seconds of real
- * lag (a busy event loop) is jitter, not an outage: on an accelerated clock it spans more simulated minutes.
- */
-const MIN_CATCH_UP_MINUTES = 2;
-const JITTER_REAL_MS = 5_000;
-/** A backfill job of the scheduler covers at most this many minutes (the fetch pages KIS underneath). */
-const RECOVERY_PAGE_MINUTES = 480;
+/** Queues resume this long before a session's first firing, and stay up this long after the last batch's deadline. */
+const LIVE_MARGIN_MS = 2 * MINUTE;
 
 export interface SchedulerOptions {
   services: PipelineServices;
@@ -48,36 +38,30 @@ export interface SchedulerOptions {
   strategyDeadlineMinRealMs?: number;
 }
 
-interface Target {
-  kind: 'candles' | 'board';
-  subject: string;
-  products: SessionProduct[];
-  expiry?: KstDate;
-  candle?: CandleTarget;
-  board?: BoardTarget;
-}
-
 export interface TickReport {
   at: KstTime;
   tradingDate?: KstDate;
-  live: number;
-  backfills: number;
+  schedulers: number;
+  created: number;
+  rearmed: number;
+  removed: number;
+  recovered: number;
   active: boolean;
   paused: boolean;
 }
 
 export class Scheduler {
-  private readonly index: MinuteIndex;
   private resolved?: ResolvedSubscriptions;
+  private specs: SchedulerSpec[] = [];
+  /** Compare every scheduler's pattern and template on the next sync (process start, new wanted set). */
+  private fullSync = true;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
-  private lastActiveUntil = 0;
   /** The strategy deadline actually used, in clock ms after the minute closed. */
   readonly deadlineMs: number;
   readonly close: () => Promise<void>;
 
   constructor(private readonly o: SchedulerOptions) {
-    this.index = new MinuteIndex(o.calendar);
     this.deadlineMs = effectiveDeadlineMs({
       strategyDeadlineMs: o.strategyDeadlineMs, bufferMs: o.bufferMs, minRealMs: o.strategyDeadlineMinRealMs ?? 0, speed: o.services.clock.speed,
     });
@@ -101,9 +85,9 @@ export class Scheduler {
         log.error({ err: errorMessage(e) }, 'scheduler tick failed; retrying next minute');
       }
       const now = toKst(clock.now());
-      const nextFire = fireTime(dueHorizon(now, this.o.bufferMs), this.o.bufferMs) + MINUTE;
+      const nextTick = fireTime(dueHorizon(now, this.o.bufferMs), this.o.bufferMs) + MINUTE;
       try {
-        await clock.sleep(Math.max(1, nextFire - now), this.abort.signal);
+        await clock.sleep(Math.max(1, nextTick - now), this.abort.signal);
       } catch {
         return;
       }
@@ -115,81 +99,78 @@ export class Scheduler {
     return cal.tradingDateAt('night', now) ?? cal.tradingDateAt('derivatives', now) ?? cal.tradingDateAt('stocks', now) ?? cal.nextSession('derivatives', now).tradingDate;
   }
 
-  private targets(now: KstTime): Target[] {
+  private resolve(now: KstTime): void {
     const date = this.tradingDateFor(now);
-    if (this.resolved?.tradingDate !== date) {
-      this.resolved = resolveSubscriptions(this.o.subscriptions, date, this.o.rules, this.o.defaultAccount);
-      this.o.services.log.info(
-        { tradingDate: date, candles: this.resolved.candles.map((c) => c.code), boards: this.resolved.boards.map((b) => `${b.key}@${b.expiry}`) },
-        'subscriptions resolved',
-      );
-    }
-    const r = this.resolved;
-    return [
-      ...r.candles.map((c): Target => ({ kind: 'candles', subject: c.code, products: c.products, ...(c.expiry ? { expiry: c.expiry } : {}), candle: c })),
-      ...r.boards.map((b): Target => ({ kind: 'board', subject: b.key, products: b.products, expiry: b.expiry, board: b })),
-    ];
+    if (this.resolved?.tradingDate === date) return;
+    const r = resolveSubscriptions(this.o.subscriptions, date, this.o.rules, this.o.defaultAccount);
+    this.resolved = r;
+    this.specs = [...r.candles.map((c) => candleScheduler(c, this.o.bufferMs)), ...r.boards.map((b) => boardScheduler(b, this.o.bufferMs))];
+    this.fullSync = true;
+    this.o.services.log.info({ tradingDate: date, candles: r.candles.map((c) => c.code), boards: r.boards.map((b) => `${b.key}@${b.expiry}`) }, 'subscriptions resolved');
   }
 
-  /** One scheduling pass at the clock's current time. Safe to call again at any time (idempotent). */
+  /** One pass at the clock's current time. Safe to call again at any time (idempotent). */
   async tick(): Promise<TickReport> {
     const s = this.o.services;
     const now = toKst(s.clock.now());
-    const horizon = dueHorizon(now, this.o.bufferMs);
-    const targets = this.targets(now);
-    const fields = targets.map((t) => `${t.kind}:${t.subject}`);
-    const lastRaw = fields.length ? await s.redis.hmget(s.keys.lastScheduled, ...fields) : [];
-
-    const liveByMinute = new Map<KstTime, MinuteBatch>();
-    const backfills: { target: CandleTarget; from: KstTime; to: KstTime }[] = [];
-    const newLast: Record<string, string> = {};
-    let anyNext = false;
-    const maxCatchUp = Math.max(MIN_CATCH_UP_MINUTES, Math.ceil((JITTER_REAL_MS * s.clock.speed) / MINUTE));
-
-    targets.forEach((t, i) => {
-      const last = lastRaw[i] != null ? (Number(lastRaw[i]) as KstTime) : this.index.sessionBaseline(t.products, horizon, t.expiry);
-      const due = this.index.between(t.products, last, horizon, t.expiry);
-      // The next minute goes in now as a delayed job: visible in bull-board, and already there after a restart.
-      const next = this.index.next(t.products, horizon, 1, t.expiry);
-      if (next !== undefined) anyNext = true;
-      let live = due;
-      if (due.length > maxCatchUp) {
-        live = due.slice(-1);
-        // Boards have no history at KIS: missed board minutes stay missed; candles are recovered.
-        if (t.candle) for (const p of pages(due[0]!, live[0]!, RECOVERY_PAGE_MINUTES)) backfills.push({ target: t.candle, ...p });
-      }
-      if (next !== undefined && next > last) live = [...live, next];
-      for (const m of live) {
-        const b = liveByMinute.get(m) ?? { candles: [], boards: [] };
-        if (t.candle) b.candles.push(t.candle);
-        if (t.board) b.boards.push(t.board);
-        liveByMinute.set(m, b);
-      }
-      const newest = live.at(-1);
-      if (newest !== undefined) newLast[fields[i]!] = String(newest);
-    });
-
-    for (const bf of backfills) {
-      const p = bf.target;
-      await s.queues.add('backfill-candles', { code: p.code, family: p.family, account: p.account, from: bf.from, to: bf.to }, { jobId: jobIds.backfillCandles(p.code, bf.from, bf.to) });
-      s.log.info({ code: p.code, from: formatKstIso(bf.from), to: formatKstIso(bf.to) }, 'missed minutes: one backfill job instead of per-minute jobs');
+    this.resolve(now);
+    const r = this.resolved!;
+    await s.batches.publishPlan({ deadlineMs: this.deadlineMs, candles: r.candles.map((c) => ({ code: c.code, products: c.products, ...(c.expiry ? { expiry: c.expiry } : {}) })) });
+    // A firing more than a minute (plus real-time jitter) past due that has not run belongs to a broken chain.
+    const overdueBeforeMs = Date.now() - Math.max(5_000, s.clock.toRealMs(MINUTE));
+    const sync = await syncSchedulers(s.queues, s.redis, this.specs, { full: this.fullSync, overdueBeforeMs });
+    this.fullSync = false;
+    const recovered = await this.recover(now, sync);
+    const { active, paused } = await this.pauseOrResume(now);
+    const report: TickReport = {
+      at: now, tradingDate: r.tradingDate, schedulers: this.specs.length,
+      created: sync.created.length, rearmed: sync.rearmed.length, removed: sync.removed.length, recovered, active, paused,
+    };
+    if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.removed.length) {
+      s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.id), rearmed: sync.rearmed.map((x) => x.spec.id), removed: sync.removed }, 'job schedulers synced');
     }
-    for (const [m, batch] of [...liveByMinute].sort((a, b) => a[0] - b[0])) await enqueueMinuteBatch(this.o.services, m, batch, { now, bufferMs: this.o.bufferMs, strategyDeadlineMs: this.deadlineMs });
-    if (Object.keys(newLast).length) await s.redis.hset(s.keys.lastScheduled, newLast);
-
-    const liveCount = [...liveByMinute.values()].reduce((n, b) => n + b.candles.length + b.boards.length, 0);
-    const { active, paused } = await this.pauseOrResume(now, targets, anyNext || liveCount > 0);
-    const report: TickReport = { at: now, tradingDate: this.resolved?.tradingDate, live: liveCount, backfills: backfills.length, active, paused };
     await s.redis.set(s.keys.schedulerState, JSON.stringify({ ...report, at: formatKstIso(now), realAt: new Date().toISOString() }));
     return report;
   }
 
-  /** Live queues run while any subscribed session is open or its last batch is still in flight. */
-  private async pauseOrResume(now: KstTime, targets: Target[], scheduled: boolean): Promise<{ active: boolean; paused: boolean }> {
+  /**
+   * Candle minutes that no firing will fetch: for a new scheduler, the session so far (after the newest
+   * stored minute); for a re-armed one, those after its last firing. Boards have no history at KIS.
+   */
+  private async recover(now: KstTime, sync: SyncReport): Promise<number> {
     const s = this.o.services;
-    const open = targets.some((t) => t.products.some((p) => this.o.calendar.isOpen(p, now)));
-    if (open || scheduled) this.lastActiveUntil = now + 2 * MINUTE + this.o.bufferMs + this.deadlineMs;
-    const active = open || scheduled || now < this.lastActiveUntil;
+    const index = s.fireTimes.index;
+    const horizon = dueHorizon(now, this.o.bufferMs);
+    const lastData = sync.created.length ? await s.stats.lastData() : new Map<string, KstTime>();
+    const gaps: { spec: SchedulerSpec; after: KstTime }[] = [
+      ...sync.created.map((spec) => {
+        const baseline = index.sessionBaseline(spec.products, horizon, spec.expiry);
+        const stored = spec.candle ? lastData.get(spec.candle.code) : undefined;
+        return { spec, after: (stored !== undefined && stored > baseline ? stored : baseline) as KstTime };
+      }),
+      ...sync.rearmed.map(({ spec, lastFired }) => ({ spec, after: s.fireTimes.minuteOf(s.fireTimes.pattern(spec.pattern), lastFired) })),
+    ];
+    let n = 0;
+    for (const { spec, after } of gaps) {
+      if (!spec.candle) continue;
+      const minutes = index.between(spec.products, after, horizon, spec.expiry);
+      if ((await recoverMinutes(spec.candle, minutes, s, `scheduler ${spec.id} (re)created`)) !== 'none') n++;
+    }
+    return n;
+  }
+
+  /** Live queues run from shortly before a subscribed session's first firing until its last batch's deadline has passed. */
+  private async pauseOrResume(now: KstTime): Promise<{ active: boolean; paused: boolean }> {
+    const s = this.o.services;
+    const index = s.fireTimes.index;
+    const horizon = dueHorizon(now, this.o.bufferMs);
+    const lookback = Math.ceil((this.deadlineMs + LIVE_MARGIN_MS) / MINUTE) + 1;
+    const active = this.specs.some((spec) => {
+      const next = index.nextAfter(spec.products, horizon, spec.expiry);
+      if (next !== undefined && fireTime(next, this.o.bufferMs) - now <= LIVE_MARGIN_MS) return true;
+      const prev = index.lastUpTo(spec.products, addMinutes(horizon, -lookback), horizon, spec.expiry);
+      return prev !== undefined && now - fireTime(prev, this.o.bufferMs) <= this.deadlineMs + LIVE_MARGIN_MS;
+    });
     const manual = (await s.redis.exists(s.keys.manualPause)) === 1;
     const q = s.queues.queues;
     const paused = await q.fetch.isPaused();
@@ -201,43 +182,10 @@ export class Scheduler {
     }
     if (!active && !paused) {
       await Promise.all(LIVE_QUEUES.map((n) => q[n].pause()));
-      const nextOpen = Math.min(...targets.flatMap((t) => t.products.map((p) => this.o.calendar.nextSession(p, now).open)));
+      const nextOpen = Math.min(...this.specs.flatMap((spec) => spec.products.map((p) => this.o.calendar.nextSession(p, now).open)));
       s.log.info({ at: formatKstIso(now), nextOpen: Number.isFinite(nextOpen) ? formatKstIso(nextOpen as KstTime) : null }, 'outside market hours: live queues paused');
       return { active, paused: true };
     }
     return { active, paused };
   }
-}
-
-export interface MinuteBatch {
-  candles: CandleTarget[];
-  boards: BoardTarget[];
-}
-
-/**
- * Hands out minute `m`: its strategy job (delayed to the deadline) and expected set first, then every
- * fetch job (delayed to the minute's fire time), in bulk: one Redis round trip per job kind, not per instrument.
- */
-export async function enqueueMinuteBatch(s: PipelineServices, m: KstTime, batch: MinuteBatch, o: { now: KstTime; bufferMs: number; strategyDeadlineMs: number }): Promise<void> {
-  const delay = Math.max(0, Math.ceil(s.clock.toRealMs(fireTime(m, o.bufferMs) - o.now)));
-  if (batch.candles.length) {
-    // Order matters: the strategy job and the expected set exist before any candle of the batch can complete it.
-    const deadline = Math.max(0, Math.ceil(s.clock.toRealMs(m + MINUTE + o.strategyDeadlineMs - o.now)));
-    await s.queues.add('run-strategy', { minute: m }, { jobId: jobIds.strategy(m), delay: deadline });
-    await openBatch(s, m, batch.candles.map((c) => c.code));
-  }
-  await s.queues.addBulk(
-    'fetch-candles',
-    batch.candles.map((c) => ({
-      payload: { code: c.code, family: c.family, account: c.account, from: m, to: addMinutes(m, 1), batch: m },
-      opts: { jobId: jobIds.fetchCandles(c.code, m), delay },
-    })),
-  );
-  await s.queues.addBulk(
-    'fetch-board',
-    batch.boards.map((b) => ({
-      payload: { boardKey: b.key, underlying: b.underlying, series: b.series, expiry: b.expiry, account: b.account, minute: m },
-      opts: { jobId: jobIds.fetchBoard(b.key, m), delay },
-    })),
-  );
 }

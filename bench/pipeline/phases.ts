@@ -10,7 +10,7 @@ import { catalog } from '../../jobs/catalog.js';
 import { QUEUE_NAMES } from '../../jobs/catalog.js';
 import type { Runtime } from '../../workers/runtime.js';
 import { startScheduler, type instrumentRules } from '../../workers/pools.js';
-import { type MinuteBatch, enqueueMinuteBatch } from '../../workers/scheduler.js';
+import type { CandleTarget } from '../../src/pipeline/subscriptions.js';
 import { jobIds } from '../../src/pipeline/ids.js';
 
 /** A clock the bench can park (practically still) and later run accelerated; the simulator process follows it. */
@@ -31,11 +31,6 @@ export class BenchClock extends SteerableClock {
   async run(at: Instant, speed: number): Promise<void> {
     this.steer(new AcceleratedClock(at, speed));
     await this.follower?.(this.params);
-  }
-  /** Real epoch ms at which the running clock reads KST wall-clock `t`. */
-  realAt(t: KstTime): number {
-    const s = this.inner;
-    return s.realAnchor + (toInstant(t) - s.simStart) / s.speed;
   }
 }
 
@@ -76,19 +71,22 @@ function timed(): () => { seconds: number; cores: number } {
   };
 }
 
+/** One live fetch job per instrument for minute `m`, as the instruments' job schedulers fire them (minute named in the payload). */
+const liveFetches = (candles: readonly CandleTarget[], m: KstTime) =>
+  candles.map((c) => ({ payload: { code: c.code, family: c.family, account: c.account, minute: m }, opts: { jobId: jobIds.fetchCandles(c.code, m) } }));
+
 /**
- * K minute batches handed out exactly as the scheduler does while every queue is paused and the clock is
- * parked after them, then released: the time until the last batch's strategy ran.
+ * K minute batches of live fetch jobs added while every queue is paused and the clock is parked after them,
+ * then released: the time until the last batch's strategy ran (each batch opened by its first fetch, from
+ * the published plan, as in live collection).
  */
-export async function drainPipeline(rt: Runtime, clock: BenchClock, batch: MinuteBatch, firstMinute: KstTime, k: number): Promise<DrainResult> {
+export async function drainPipeline(rt: Runtime, candles: readonly CandleTarget[], firstMinute: KstTime, k: number): Promise<DrainResult> {
   const q = rt.queues.queues;
   await Promise.all(QUEUE_NAMES.map((n) => q[n].pause()));
-  const now = toKst(clock.now());
-  for (let i = 0; i < k; i++) {
-    // Deadline far away: a strategy runs only when its batch is complete, as in a healthy live minute.
-    await enqueueMinuteBatch(rt.services, addMinutes(firstMinute, i), batch, { now, bufferMs: 0, strategyDeadlineMs: 3_600_000 });
-  }
-  const expected = k * (3 * batch.candles.length + 1);
+  // Deadline far away: a strategy runs only when its batch is complete, as in a healthy live minute.
+  await rt.services.batches.publishPlan({ deadlineMs: 3_600_000, candles: candles.map((c) => ({ code: c.code, products: c.products })) });
+  for (let i = 0; i < k; i++) await rt.queues.addBulk('fetch-candles', liveFetches(candles, addMinutes(firstMinute, i)));
+  const expected = k * (3 * candles.length + 1);
   const before = await completedJobs(rt);
   const stop = timed();
   await Promise.all(QUEUE_NAMES.map((n) => q[n].resume()));
@@ -101,18 +99,18 @@ export async function drainPipeline(rt: Runtime, clock: BenchClock, batch: Minut
  * The same jobs through the same topology — fetch → aggregate → upsert chained by the workers, one strategy
  * job per batch, same payloads, options and concurrency — with processors that do nothing else.
  */
-export async function drainNoop(connection: Redis, prefix: string, batch: MinuteBatch, firstMinute: KstTime, k: number, concurrency: number, aggregatePayload: (code: string, m: KstTime) => unknown): Promise<DrainResult> {
+export async function drainNoop(connection: Redis, prefix: string, candles: readonly CandleTarget[], firstMinute: KstTime, k: number, concurrency: number, aggregatePayload: (code: string, m: KstTime) => unknown): Promise<DrainResult> {
   const names = { fetch: 'noop-fetch', aggregate: 'noop-aggregate', upsert: 'noop-upsert', strategy: 'noop-strategy' } as const;
   const queues = Object.fromEntries(Object.entries(names).map(([k2, n]) => [k2, new Queue(n, { connection, prefix })])) as Record<keyof typeof names, Queue>;
   await Promise.all(Object.values(queues).map((qq) => qq.pause()));
   let done = 0;
-  const expected = k * (3 * batch.candles.length + 1);
+  const expected = k * (3 * candles.length + 1);
   const counted = () => void done++;
   const opts = (name: keyof typeof catalog, jobId: string) => ({ ...catalog[name].options, jobId });
   const workers = [
     new Worker(names.fetch, async (j: Job) => {
-      const d = j.data as { code: string; from: KstTime };
-      await queues.aggregate.add('aggregate-candles', aggregatePayload(d.code, d.from), opts('aggregate-candles', jobIds.stage('agg', j.id!)));
+      const d = j.data as { code: string; minute: KstTime };
+      await queues.aggregate.add('aggregate-candles', aggregatePayload(d.code, d.minute), opts('aggregate-candles', jobIds.stage('agg', j.id!)));
     }, { connection, prefix, concurrency }),
     new Worker(names.aggregate, async (j: Job) => {
       await queues.upsert.add('upsert-candles', j.data, opts('upsert-candles', `up-${j.id!.slice(4)}`));
@@ -124,13 +122,7 @@ export async function drainNoop(connection: Redis, prefix: string, batch: Minute
   for (let i = 0; i < k; i++) {
     const m = addMinutes(firstMinute, i);
     await queues.strategy.add('run-strategy', { minute: m }, opts('run-strategy', jobIds.strategy(m)));
-    await queues.fetch.addBulk(
-      batch.candles.map((c) => ({
-        name: 'fetch-candles',
-        data: { code: c.code, family: c.family, account: c.account, from: m, to: addMinutes(m, 1), batch: m },
-        opts: opts('fetch-candles', jobIds.fetchCandles(c.code, m)),
-      })),
-    );
+    await queues.fetch.addBulk(liveFetches(candles, m).map((j) => ({ name: 'fetch-candles', data: j.payload, opts: opts('fetch-candles', j.opts.jobId) })));
   }
   const stop = timed();
   await Promise.all(Object.values(queues).map((qq) => qq.resume()));
@@ -199,7 +191,7 @@ export async function runLive(rt: Runtime, clock: BenchClock, start: KstTime, sp
     const m = (j.data as { minute: number }).minute;
     return m >= addMinutes(start, warmupMinutes) && m < end;
   });
-  const latenciesMs = jobs.map((j) => j.finishedOn! - clock.realAt(((j.data as { minute: number }).minute + 60_000) as KstTime));
+  const latenciesMs = jobs.map((j) => j.finishedOn! - clock.realAt(toInstant(((j.data as { minute: number }).minute + 60_000) as KstTime)));
   const incomplete = jobs.filter((j) => ((j.returnvalue as { missing?: string[] } | null)?.missing?.length ?? 0) > 0).length;
   return { latenciesMs, incomplete, batches: jobs.length };
 }

@@ -1,14 +1,31 @@
 /** Option boards: fetch (one KIS board call) → aggregate (chain rows + ATM-relative matrices) → upsert. */
-import { toKst } from '../../src/time/kst.js';
+import { type KstTime, addMinutes, formatKstIso, toKst } from '../../src/time/kst.js';
+import { catchUpLimit, dueHorizon } from '../../src/pipeline/schedule.js';
 import { jobIds } from '../../src/pipeline/ids.js';
 import { BadDataError } from '../errors.js';
 import type { BoardPayload } from '../payloads.js';
-import type { Handler } from './types.js';
+import type { Handler, HandlerContext } from './types.js';
+import { type LiveMinute, liveMinuteOf, skippedByLateFiring } from './live-minute.js';
+import { recoverBoardMinutes } from '../recovery.js';
+
+/**
+ * A board is a snapshot: taken just after a minute closed, it stands for that minute. A firing that ran
+ * later than the jitter the pipeline tolerates (an outage; KIS keeps no board history) labels the board it
+ * takes now with the newest closed minute of its sessions, so no minute carries prices from much later.
+ */
+function snapshotMinute(live: LiveMinute, ctx: HandlerContext): KstTime {
+  const s = ctx.services;
+  const closed = dueHorizon(toKst(s.clock.now()), 0);
+  if (!live.pattern || closed <= addMinutes(live.minute, catchUpLimit(s.clock.speed))) return live.minute;
+  return s.fireTimes.index.lastUpTo(live.pattern.products, addMinutes(live.minute, -1), closed, live.pattern.expiry) ?? live.minute;
+}
 
 export const fetchBoard: Handler<'fetch-board'> = async (p, ctx) => {
   const s = ctx.services;
-  // A board is a snapshot: taken after the minute closed, it stands for that minute.
-  const closeAt = p.minute + 60_000;
+  const live = liveMinuteOf(ctx.job, p.minute, s);
+  const { minute: _m, ...target } = p;
+  await recoverBoardMinutes(target, await skippedByLateFiring(ctx.job, live, s), s, 'late scheduler firing');
+  const closeAt = live.minute + 60_000;
   const now = toKst(s.clock.now());
   if (now < closeAt) await s.clock.sleep(closeAt - now, ctx.signal);
   let board: Omit<BoardPayload, 'minute'>;
@@ -17,8 +34,9 @@ export const fetchBoard: Handler<'fetch-board'> = async (p, ctx) => {
   } finally {
     await s.stats.inc('kis_calls', ['option-board']);
   }
-  await s.queues.add('aggregate-board', { boardKey: p.boardKey, board: { ...board, minute: p.minute } }, { jobId: jobIds.stage('agg', ctx.job.id!) });
-  return { quotes: board.quotes.length };
+  const minute = snapshotMinute(live, ctx);
+  await s.queues.add('aggregate-board', { boardKey: p.boardKey, board: { ...board, minute } }, { jobId: jobIds.stage('agg', jobIds.fetchBoard(p.boardKey, minute)) });
+  return { minute: formatKstIso(minute), quotes: board.quotes.length };
 };
 
 /** Drops duplicate codes and quotes of another expiry's board; one quote per (right, strike). */

@@ -1,11 +1,12 @@
 /** Minute candles: fetch (live or backfill page) → aggregate (normalise) → upsert (idempotent write + batch barrier). */
-import { type KstTime, toKst, floorMinute, formatKstIso } from '../../src/time/kst.js';
+import { type KstTime, addMinutes, toKst, floorMinute, formatKstIso } from '../../src/time/kst.js';
 import { jobIds } from '../../src/pipeline/ids.js';
 import type { CandlePayload } from '../payloads.js';
 import { BadDataError } from '../errors.js';
-import { completeInBatch } from '../barrier.js';
 import type { Handler, HandlerContext } from './types.js';
 import type { Payload } from '../catalog.js';
+import { liveMinuteOf, skippedByLateFiring } from './live-minute.js';
+import { recoverMinutes } from '../recovery.js';
 
 const MINUTE = 60_000;
 
@@ -17,7 +18,8 @@ async function untilClosed(to: KstTime, ctx: HandlerContext): Promise<KstTime> {
   return toKst(clock.now());
 }
 
-async function fetchAndHandOn(p: Payload<'fetch-candles'> | Payload<'backfill-candles'>, ctx: HandlerContext, batch?: KstTime) {
+/** Fetches [from, to) and hands the bars to aggregate under the unit's id (a live minute or a backfill page). */
+async function fetchAndHandOn(p: Payload<'backfill-candles'>, unitId: string, ctx: HandlerContext, batch?: KstTime) {
   const s = ctx.services;
   // Live minutes wait for their bar to close; a backfill takes what has closed and never waits on the future.
   const now = batch !== undefined ? await untilClosed(p.to, ctx) : toKst(s.clock.now());
@@ -32,12 +34,20 @@ async function fetchAndHandOn(p: Payload<'fetch-candles'> | Payload<'backfill-ca
     }
   }
   const out = { code: p.code, family: p.family, account: p.account, from: p.from, to: p.to, bars, ...(batch !== undefined ? { batch } : {}) };
-  await s.queues.add('aggregate-candles', out, { jobId: jobIds.stage('agg', ctx.job.id!) });
+  await s.queues.add('aggregate-candles', out, { jobId: jobIds.stage('agg', unitId) });
   return { bars: bars.length };
 }
 
-export const fetchCandles: Handler<'fetch-candles'> = (p, ctx) => fetchAndHandOn(p, ctx, p.batch);
-export const backfillCandles: Handler<'backfill-candles'> = (p, ctx) => fetchAndHandOn(p, ctx);
+export const fetchCandles: Handler<'fetch-candles'> = async (p, ctx) => {
+  const s = ctx.services;
+  const live = liveMinuteOf(ctx.job, p.minute, s);
+  const { code, family, account } = p;
+  await recoverMinutes({ code, family, account }, await skippedByLateFiring(ctx.job, live, s), s, 'late scheduler firing');
+  await s.batches.open(live.minute);
+  const page = { code, family, account, from: live.minute, to: addMinutes(live.minute, 1) };
+  return { minute: formatKstIso(live.minute), ...(await fetchAndHandOn(page, jobIds.fetchCandles(code, live.minute), ctx, live.minute)) };
+};
+export const backfillCandles: Handler<'backfill-candles'> = (p, ctx) => fetchAndHandOn(p, ctx.job.id!, ctx);
 
 /** Keeps one bar per minute inside [from, to), complete at `now`, with consistent OHLC; sorted oldest first. */
 export function normaliseBars(bars: readonly CandlePayload[], code: string, from: KstTime, to: KstTime, now: KstTime): CandlePayload[] {
@@ -73,6 +83,6 @@ export const upsertCandles: Handler<'upsert-candles'> = async (p, ctx) => {
   await s.stats.inc('rows_written', [`candles-${p.family}`], written);
   const newest = p.candles.at(-1);
   if (newest) await s.stats.markData(p.code, newest.time);
-  const released = p.batch !== undefined ? await completeInBatch(s, p.batch, p.code) : false;
+  const released = p.batch !== undefined ? await s.batches.complete(p.batch, p.code) : false;
   return { written, candles: p.candles.length, releasedStrategy: released };
 };

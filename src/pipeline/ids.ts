@@ -1,7 +1,8 @@
 /**
  * Deterministic job ids and Redis key names. A job id names the work (`<kind>:<subject>:<minute>`), so
- * enqueuing the same work twice — a restarted scheduler, a retried stage, a backfill racing live
- * collection — is a no-op in BullMQ while the first job is still kept.
+ * enqueuing the same work twice — a retried stage, a catch-up racing a scheduler firing, a backfill racing
+ * live collection — is a no-op in BullMQ while the first job is still kept. Scheduler firings carry
+ * BullMQ's own ids; their later stages take the id of the minute they stand for.
  * BullMQ accepts ':' in custom ids only when the id has exactly three parts.
  */
 import { type KstTime, formatKst } from '../time/kst.js';
@@ -16,14 +17,21 @@ function part(s: string): string {
   return s;
 }
 
+/** One BullMQ job scheduler per instrument and data kind; its jobs are BullMQ's `repeat:<scheduler id>:<fire ms>`. */
+export const schedulerIds = {
+  candles: (code: string) => `candles:${part(code)}`,
+  board: (boardKey: string) => `board:${part(boardKey)}`,
+};
+
 export const jobIds = {
+  /** A live candle minute (a scheduler firing's downstream stages, a catch-up or hand-added fetch). */
   fetchCandles: (code: string, minute: KstTime) => `candles:${part(code)}:${minuteLabel(minute)}`,
   fetchBoard: (boardKey: string, minute: KstTime) => `board:${part(boardKey)}:${minuteLabel(minute)}`,
   backfillCandles: (code: string, from: KstTime, to: KstTime) => `backfill-candles:${part(code)}:${minuteLabel(from)}-${minuteLabel(to)}`,
   backfillBoard: (boardKey: string, minute: KstTime) => `backfill-board:${part(boardKey)}:${minuteLabel(minute)}`,
-  /** A later stage of the same unit of work keeps the upstream id with a stage prefix. */
-  stage: (stage: 'agg' | 'up', upstreamId: string) => {
-    const [kind, subject, rest] = upstreamId.split(':');
+  /** A later stage of one unit of work (a live minute, a backfill page): the unit's id with a stage prefix. */
+  stage: (stage: 'agg' | 'up', unitId: string) => {
+    const [kind, subject, rest] = unitId.split(':');
     return `${stage}-${kind}:${subject}:${rest}`;
   },
   strategy: (minute: KstTime) => `strategy:batch:${minuteLabel(minute)}`,
@@ -33,8 +41,8 @@ export const jobIds = {
 export function pipelineKeys(prefix: string) {
   const p = `${prefix}:pipe`;
   return {
-    /** Hash: `<kind>:<subject>` → last minute (KstTime) the scheduler handed out. */
-    lastScheduled: `${p}:last-scheduled`,
+    /** String: JSON of the collection plan (candle instruments and their sessions, strategy deadline) the scheduler published. */
+    plan: `${p}:plan`,
     /** Set of `code`s expected in a minute batch, and of those stored. */
     batchExpected: (minute: KstTime) => `${p}:batch:${minuteLabel(minute)}:expected`,
     batchDone: (minute: KstTime) => `${p}:batch:${minuteLabel(minute)}:done`,

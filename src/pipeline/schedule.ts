@@ -8,6 +8,13 @@ import type { TradingCalendar } from '../market/calendar/index.js';
 
 const MINUTE = 60_000;
 
+/**
+ * Up to this many skipped minutes are caught up as live jobs (with their strategy batches); more go to one
+ * backfill. A few seconds of real lag (a busy event loop) is jitter, not an outage; on an accelerated
+ * clock those seconds span more simulated minutes.
+ */
+export const catchUpLimit = (speed: number): number => Math.max(2, Math.ceil((5_000 * speed) / MINUTE));
+
 /** The newest minute start that is due at `now`. */
 export const dueHorizon = (now: KstTime, bufferMs: number): KstTime => floorMinute((now - MINUTE - bufferMs) as KstTime);
 /** When minute `m`'s work should start. */
@@ -32,7 +39,7 @@ export class MinuteIndex {
     const key = `${product}|${tradingDate}|${expiring ? 1 : 0}`;
     let m = this.cache.get(key);
     if (!m) {
-      m = this.calendar.covers(tradingDate) ? this.calendar.candleMinutes(product, tradingDate, { expiring }) : [];
+      m = this.calendar.covers(tradingDate) ? [...this.calendar.candleMinutes(product, tradingDate, { expiring })].sort((a, b) => a - b) : [];
       if (this.cache.size > 512) this.cache.clear();
       this.cache.set(key, m);
     }
@@ -54,7 +61,33 @@ export class MinuteIndex {
 
   /** The first candle minute after `after` within `horizonMinutes`, if any. */
   next(products: readonly SessionProduct[], after: KstTime, horizonMinutes: number, expiry?: KstDate): KstTime | undefined {
-    return this.between(products, after, addMinutes(after, horizonMinutes), expiry)[0];
+    const m = this.nextAfter(products, after, expiry);
+    return m !== undefined && m <= addMinutes(after, horizonMinutes) ? m : undefined;
+  }
+
+  /**
+   * The first candle minute after `after`, searching up to `maxDays` trading dates ahead (holidays, a long
+   * weekend). On the hot path of every scheduled job: binary search in cached, sorted minute lists.
+   * All minutes of trading date d lie in [d-1 18:00, d 15:45], before those of any later trading date,
+   * and trading dates before `after`'s calendar date are over, so the first date with a hit has the answer.
+   */
+  nextAfter(products: readonly SessionProduct[], after: KstTime, expiry?: KstDate, maxDays = 21): KstTime | undefined {
+    let d = dateOf(after);
+    for (let i = 0; i <= maxDays; i++, d = addDays(d, 1)) {
+      if (expiry && d > expiry) return undefined;
+      let best: KstTime | undefined;
+      for (const p of products) {
+        const m = firstAfter(this.minutesOn(p, d, expiry), after);
+        if (m !== undefined && (best === undefined || m < best)) best = m;
+      }
+      if (best !== undefined) return best;
+    }
+    return undefined;
+  }
+
+  /** The newest candle minute at or before `upTo` and after `since`, if any. */
+  lastUpTo(products: readonly SessionProduct[], since: KstTime, upTo: KstTime, expiry?: KstDate): KstTime | undefined {
+    return this.between(products, since, upTo, expiry).at(-1);
   }
 
   /** Start of the session `m` belongs to, minus one minute: the baseline for an instrument never scheduled before. */
@@ -66,6 +99,17 @@ export class MinuteIndex {
     }
     return best;
   }
+}
+
+function firstAfter(sorted: readonly KstTime[], after: KstTime): KstTime | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
 }
 
 /** Splits [from, to) into pages of at most `pageMinutes` minutes. */

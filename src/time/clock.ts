@@ -30,6 +30,10 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Real milliseconds that `clockMs` of clock time take. */
   toRealMs(clockMs: number): number;
+  /** What the clock reads at real epoch ms `realMs` (unrounded: BullMQ schedules in real ms, the pipeline thinks in clock time). */
+  at(realMs: number): Instant;
+  /** The real epoch ms at which the clock reads `t` (the inverse of `at`). */
+  realAt(t: Instant): number;
   spec(): ClockSpec;
 }
 
@@ -62,6 +66,12 @@ export class RealClock implements Clock {
   toRealMs(clockMs: number): number {
     return clockMs;
   }
+  at(realMs: number): Instant {
+    return instant(realMs);
+  }
+  realAt(t: Instant): number {
+    return t;
+  }
   spec(): ClockSpec {
     return { kind: 'real' };
   }
@@ -76,13 +86,19 @@ export class AcceleratedClock implements Clock {
     if (!(speed > 0)) throw new Error(`clock speed must be positive, got ${speed}`);
   }
   now(): Instant {
-    return instant(Math.floor(this.simStart + (Date.now() - this.realAnchor) * this.speed));
+    return instant(Math.floor(this.at(Date.now())));
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return realSleep(this.toRealMs(ms), signal);
   }
   toRealMs(clockMs: number): number {
     return clockMs / this.speed;
+  }
+  at(realMs: number): Instant {
+    return instant(this.simStart + (realMs - this.realAnchor) * this.speed);
+  }
+  realAt(t: Instant): number {
+    return this.realAnchor + (t - this.simStart) / this.speed;
   }
   spec(): ClockSpec {
     return { kind: 'accelerated', simStart: this.simStart, realAnchor: this.realAnchor, speed: this.speed };
@@ -142,6 +158,12 @@ export class SteerableClock implements Clock {
   }
   toRealMs(clockMs: number): number {
     return this.inner.toRealMs(clockMs);
+  }
+  at(realMs: number): Instant {
+    return this.inner.at(realMs);
+  }
+  realAt(t: Instant): number {
+    return this.inner.realAt(t);
   }
   spec(): ClockSpec {
     return this.inner.spec();

@@ -1,10 +1,10 @@
 /** The per-minute batching that keeps the pipeline's cost flat with many instruments: group commit, the O(1) barrier, buffered counters. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/time/clock.js';
-import { kstTime } from '../../src/time/kst.js';
+import { AcceleratedClock, RealClock } from '../../src/time/clock.js';
+import { kstTime, toInstant } from '../../src/time/kst.js';
 import { PipelineStats } from '../../src/pipeline/stats.js';
-import { jobIds } from '../../src/pipeline/ids.js';
-import { closeBatch, completeInBatch, openBatch } from '../../jobs/barrier.js';
+import { jobIds, minuteLabel } from '../../src/pipeline/ids.js';
+import { MinuteBatches, collectionPlanSchema } from '../../jobs/barrier.js';
 import { GroupCommit } from '../../workers/adapters/group-commit.js';
 import { testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from './helpers.js';
@@ -75,25 +75,77 @@ describe('group commit', () => {
 
 describe('minute batch barrier', () => {
   const minute = kstTime(2026, 11, 24, 9, 5);
+  const plan = collectionPlanSchema.parse({
+    deadlineMs: 20_000,
+    candles: [
+      { code: '005930', products: ['stocks'] },
+      { code: '000660', products: ['stocks'] },
+      { code: 'A01612', products: ['derivatives', 'night'], expiry: '2026-12-10' },
+    ],
+  });
 
-  it('promotes the strategy job when the last expected code is stored, ignores strangers, and leaves nothing once closed', async () => {
-    h = queueHarness(testPrefix('barrier'), new RealClock());
+  it('the first fetch of a minute opens its batch from the plan: the strategy job delayed to the deadline, the instruments trading then', async () => {
+    h = queueHarness(testPrefix('barrier'), new AcceleratedClock(toInstant(kstTime(2026, 11, 24, 9, 6, 2)), 1));
     const s = h.services;
-    await s.queues.add('run-strategy', { minute }, { jobId: jobIds.strategy(minute), delay: 3_600_000 });
-    await openBatch(s, minute, ['005930', '000660', 'A01612']);
-    expect(await completeInBatch(s, minute, '005930')).toBe(false);
-    expect(await completeInBatch(s, minute, '999999')).toBe(false);
-    expect(await completeInBatch(s, minute, '005930')).toBe(false);
-    expect(await completeInBatch(s, minute, '000660')).toBe(false);
+    expect(await s.batches.open(minute)).toBe(false); // no plan: no scheduler ever ran
+    await s.batches.publishPlan(plan);
+    expect(await s.batches.publishPlan(plan)).toBe(false);
+    expect(await s.batches.open(minute)).toBe(true);
+    await h.redis.del(s.keys.batchExpected(minute));
+    // Once per process: the second call is remembered, not sent (the set stays deleted).
+    expect(await s.batches.open(minute)).toBe(true);
+    expect(await h.redis.exists(s.keys.batchExpected(minute))).toBe(0);
+    await s.batches.publishPlan({ ...plan, deadlineMs: 20_000 });
+    await new MinuteBatches({ redis: h.redis, keys: s.keys, queues: s.queues, clock: s.clock, index: s.fireTimes.index }).open(minute);
+    expect((await s.batches.state(minute)).expected).toEqual(['000660', '005930', 'A01612']);
     const job = (await s.queues.queues.strategy.getJob(jobIds.strategy(minute)))!;
     expect(await job.getState()).toBe('delayed');
-    expect(await completeInBatch(s, minute, 'A01612')).toBe(true);
+    // Deadline = minute close + 20 s = 09:06:20, 18 s after now (09:06:02).
+    expect(job.delay).toBeGreaterThan(17_500);
+    expect(job.delay).toBeLessThanOrEqual(18_000);
+    // 08:50: only the future trades; 15:25: stocks in their closing call (no candle until the 15:30 print);
+    // 15:45: the futures' closing print.
+    expect(s.batches.expected(plan, kstTime(2026, 11, 24, 8, 50))).toEqual(['A01612']);
+    expect(s.batches.expected(plan, kstTime(2026, 11, 24, 15, 25))).toEqual(['A01612']);
+    expect(s.batches.expected(plan, kstTime(2026, 11, 24, 15, 30))).toEqual(['005930', '000660', 'A01612']);
+    expect(s.batches.expected(plan, kstTime(2026, 11, 24, 15, 45))).toEqual(['A01612']);
+  });
+
+  it('another process opening the same minute changes nothing; a batch whose strategy ran is not reopened', async () => {
+    h = queueHarness(testPrefix('barrier'), new AcceleratedClock(toInstant(kstTime(2026, 11, 24, 9, 6, 2)), 1));
+    const s = h.services;
+    await s.batches.publishPlan(plan);
+    await s.batches.open(minute);
+    await s.batches.complete(minute, '005930');
+    const other = new MinuteBatches({ redis: h.redis, keys: s.keys, queues: s.queues, clock: s.clock, index: s.fireTimes.index });
+    await other.open(minute);
+    expect(await s.batches.state(minute)).toMatchObject({ done: ['005930'], missing: ['000660', 'A01612'] });
+    // The strategy ran (its marker) and closed the batch: a late fetch in a third process opens nothing.
+    await h.redis.hset(s.keys.strategyDone(minute), minuteLabel(minute), '1');
+    await s.batches.close(minute);
+    const late = new MinuteBatches({ redis: h.redis, keys: s.keys, queues: s.queues, clock: s.clock, index: s.fireTimes.index });
+    await late.open(minute);
+    expect(await h.redis.exists(s.keys.batchExpected(minute), s.keys.batchDone(minute))).toBe(0);
+  });
+
+  it('promotes the strategy job when the last expected code is stored, ignores strangers, and leaves nothing once closed', async () => {
+    h = queueHarness(testPrefix('barrier'), new AcceleratedClock(toInstant(kstTime(2026, 11, 24, 9, 6, 2)), 1));
+    const s = h.services;
+    await s.batches.publishPlan({ deadlineMs: 3_600_000, candles: plan.candles });
+    await s.batches.open(minute);
+    expect(await s.batches.complete(minute, '005930')).toBe(false);
+    expect(await s.batches.complete(minute, '999999')).toBe(false);
+    expect(await s.batches.complete(minute, '005930')).toBe(false);
+    expect(await s.batches.complete(minute, '000660')).toBe(false);
+    const job = (await s.queues.queues.strategy.getJob(jobIds.strategy(minute)))!;
+    expect(await job.getState()).toBe('delayed');
+    expect(await s.batches.complete(minute, 'A01612')).toBe(true);
     expect(await job.getState()).toBe('waiting');
     expect(await h.redis.smembers(s.keys.batchDone(minute))).toHaveLength(3);
 
-    await closeBatch(s, minute);
+    await s.batches.close(minute);
     // A late upsert after the strategy ran neither promotes nor re-creates the batch's keys.
-    expect(await completeInBatch(s, minute, '005930')).toBe(false);
+    expect(await s.batches.complete(minute, '005930')).toBe(false);
     expect(await h.redis.exists(s.keys.batchExpected(minute), s.keys.batchDone(minute))).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ import { QUEUE_NAMES } from '../../jobs/catalog.js';
 import { createRuntime, type Runtime } from '../../workers/runtime.js';
 import { instrumentRules, startPools, startScheduler, type PoolKind, POOL_KINDS } from '../../workers/pools.js';
 import { resolveSubscriptions } from '../../src/pipeline/subscriptions.js';
-import { MinuteIndex, effectiveDeadlineMs } from '../../src/pipeline/schedule.js';
+import { MinuteIndex, dueHorizon, effectiveDeadlineMs } from '../../src/pipeline/schedule.js';
 import { minuteLabel } from '../../src/pipeline/ids.js';
 import { CLOCK_ENV } from '../../src/time/clock.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
@@ -94,14 +94,29 @@ export async function untilSim(env: Env, t: KstTime): Promise<void> {
   if (left > 0) await new Promise((r) => setTimeout(r, env.sim.clock.toRealMs(left)));
 }
 
-/** Stops scheduling at the current time and waits until every job that was handed out has finished. */
+/**
+ * Stops scheduling at the current minute and waits until everything handed out has finished: once every job
+ * scheduler's next firing is past that minute (every earlier firing was taken by a worker, its skipped
+ * minutes handed back), the schedulers are removed and the queues drained. Returns the newest candle
+ * minute of any instrument up to that minute.
+ */
 export async function settle(env: Env, timeoutMs = 30_000): Promise<KstTime> {
   await env.scheduler?.close();
-  const last = await env.rt.redis.hgetall(env.rt.services.keys.lastScheduled);
-  const lastMinute = Math.max(...Object.values(last).map(Number)) as KstTime;
-  // Everything handed out fires by lastMinute + 1 min + buffer; its strategy runs by the deadline at the latest.
-  await untilSim(env, (lastMinute + 60_000 + deadlineMs(env) + 5_000) as KstTime);
+  const fetch = env.rt.queues.queues.fetch;
+  const ft = env.rt.services.fireTimes;
+  const stop = dueHorizon(simNow(env), env.config.pipeline.scheduleBufferMs);
   const until = Date.now() + timeoutMs;
+  const taken = async () => (await fetch.getJobSchedulers()).every((x) => x.next === undefined || ft.minuteOf(ft.pattern(x.pattern!), x.next) > stop);
+  while (!(await taken())) {
+    if (Date.now() > until) throw new Error(`job scheduler firings up to ${formatKst(stop)} were not all taken`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const x of await fetch.getJobSchedulers()) await fetch.removeJobScheduler(x.key);
+  const resolved = resolveSubscriptions(env.rt.config.pipeline.subscriptions, env.rt.calendar.nextSession('derivatives', stop).tradingDate, instrumentRules(env.rt.calendar), 'sim');
+  const lasts = resolved.candles.map((c) => ft.index.lastUpTo(c.products, addMinutes(stop, -24 * 60), stop, c.expiry)).filter((m) => m !== undefined);
+  const lastMinute = Math.max(...lasts) as KstTime;
+  // Everything handed out has fired; its strategy runs by the deadline at the latest.
+  await untilSim(env, (stop + 60_000 + deadlineMs(env) + 5_000) as KstTime);
   for (;;) {
     const busy = await Promise.all(QUEUE_NAMES.map((q) => env.rt.queues.queues[q].getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed')));
     if (busy.every((n) => n === 0)) break;
@@ -164,10 +179,13 @@ export async function verifyStored(env: Env, first: KstTime, last: KstTime): Pro
   return { candleMinutes, batches: sorted.length, boards };
 }
 
-/** Strategy runs of batches from `from` on whose batch was missing instruments at run time. */
-export async function incompleteBatches(env: Env, from: KstTime): Promise<string[]> {
+/** Strategy runs of batches in [from, to] whose batch was missing instruments at run time. */
+export async function incompleteBatches(env: Env, from: KstTime, to: KstTime): Promise<string[]> {
   const done = await env.rt.queues.queues.strategy.getCompleted();
   return done
-    .filter((j: Job) => (j.data as { minute: number }).minute >= from && (j.returnvalue as { missing?: string[] } | null)?.missing?.length)
+    .filter((j: Job) => {
+      const m = (j.data as { minute: number }).minute;
+      return m >= from && m <= to && (j.returnvalue as { missing?: string[] } | null)?.missing?.length;
+    })
     .map((j: Job) => `${j.id}: ${(j.returnvalue as { missing: string[] }).missing.join(',')}`);
 }

@@ -48,7 +48,7 @@ describe('pipeline recovery', () => {
     await untilSim(env, parseKst('2026-11-24 09:09:00'));
     startWorker(env, 'upsert');
     await untilWorkers(env, 'upsert', 1);
-    await untilSim(env, parseKst('2026-11-24 09:16:00'));
+    await untilSim(env, parseKst('2026-11-24 09:17:00'));
     const last = await settle(env, 60_000);
     const v = await verifyStored(env, parseKst('2026-11-24 09:00'), last);
     expect(v.batches).toBeGreaterThanOrEqual(15);
@@ -63,8 +63,16 @@ describe('pipeline recovery', () => {
     expect(simNow(env)).toBeLessThan(parseKst('2026-11-24 17:30'));
     expect(await queues.strategy.isPaused()).toBe(true);
     expect(await queues.backfill.isPaused()).toBe(false);
-    const paused = await queues.fetch.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active');
-    expect(paused).toBe(0);
+    // Nothing waits but each job scheduler's one pending firing, for the night session's first minute.
+    const pending = await queues.fetch.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+    const schedulers = await queues.fetch.getJobSchedulers();
+    expect(pending.map((j) => j.repeatJobKey).sort()).toEqual(schedulers.map((x) => x.key).sort());
+    const ft = env.rt.services.fireTimes;
+    const firstNightMinute = (key: string) => {
+      const sch = schedulers.find((x) => x.key === key)!;
+      return ft.minuteOf(ft.pattern(sch.pattern!), sch.next!);
+    };
+    for (const x of schedulers.filter((k) => !k.key.startsWith('candles:005930'))) expect(firstNightMinute(x.key), x.key).toBe(parseKst('2026-11-24 18:00'));
     // Starting mid-session recovered the day's earlier futures minutes once; the pause must add nothing to that.
     const backfillsBefore = await queues.backfill.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed');
     await untilSim(env, parseKst('2026-11-24 18:03'));

@@ -5,6 +5,9 @@ import type { Clock } from '../../src/time/clock.js';
 import { pipelineKeys } from '../../src/pipeline/ids.js';
 import { PipelineStats } from '../../src/pipeline/stats.js';
 import { createQueues } from '../../jobs/queues.js';
+import { MinuteBatches } from '../../jobs/barrier.js';
+import { FireTimes } from '../../src/pipeline/fire-times.js';
+import { defaultCalendar } from '../../src/market/calendar/index.js';
 import type { PipelineServices } from '../../jobs/services.js';
 import { REDIS_URL, deleteKeys } from '../helpers/redis.js';
 
@@ -27,10 +30,12 @@ export interface QueueHarness {
 export function queueHarness(prefix: string, clock: Clock, parts: Partial<PipelineServices> = {}): QueueHarness {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const log = createLogger({ level: 'silent', stream: process.stderr });
-  const queues = createQueues(redis, prefix, log);
+  const fireTimes = new FireTimes(clock, defaultCalendar());
+  const queues = createQueues(redis, prefix, { log, repeatStrategy: fireTimes.repeatStrategy });
+  const keys = pipelineKeys(prefix);
   const services: PipelineServices = {
-    clock, log, redis, queues,
-    keys: pipelineKeys(prefix),
+    clock, log, redis, queues, keys, fireTimes,
+    batches: new MinuteBatches({ redis, keys, queues, clock, index: fireTimes.index }),
     stats: new PipelineStats(redis, prefix),
     market: notUsed('market'),
     aggregation: notUsed('aggregation'),

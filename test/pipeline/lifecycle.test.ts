@@ -123,7 +123,7 @@ describe('a real worker process', () => {
     await until('the fetch worker', async () => (await fetchQ.getWorkersCount()) === 1);
     // A live minute an hour ahead: its handler waits (on the pipeline clock) for the bar to close.
     const m = addMinutes(floorMinute(toKst(env.sim.clock.now())), 60) as KstTime;
-    await env.rt.queues.add('fetch-candles', { code: '005930', family: 'stock', account: 'sim', from: m, to: addMinutes(m, 1), batch: m }, { jobId: 'candles:005930:hold' });
+    await env.rt.queues.add('fetch-candles', { code: '005930', family: 'stock', account: 'sim', minute: m }, { jobId: 'candles:005930:hold' });
     await until('the job to be active', async () => (await fetchQ.getActiveCount()) === 1);
     child!.kill('SIGTERM');
     await tick(1_500);

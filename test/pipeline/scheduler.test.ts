@@ -1,106 +1,160 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AcceleratedClock } from '../../src/time/clock.js';
-import { type KstTime, parseKst, toInstant } from '../../src/time/kst.js';
+import { Worker } from 'bullmq';
+import { AcceleratedClock, type Clock } from '../../src/time/clock.js';
+import { type KstTime, addMinutes, formatKst, parseKst, toInstant, toKst } from '../../src/time/kst.js';
+import { dueHorizon } from '../../src/pipeline/schedule.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { subscriptionSchema } from '../../src/pipeline/subscriptions.js';
 import { Scheduler } from '../../workers/scheduler.js';
 import { instrumentRules } from '../../workers/pools.js';
-import { testPrefix } from '../helpers/redis.js';
+import { REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from './helpers.js';
 
 let h: QueueHarness | undefined;
+let foreign: Worker | undefined;
 afterEach(async () => {
+  await foreign?.close();
+  foreign = undefined;
   await h?.close();
   h = undefined;
 });
 
-/** A clock standing (practically) still at `at`, so a tick sees exactly that time. */
-const frozen = (at: string) => new AcceleratedClock(toInstant(parseKst(at)), 1e-9);
+const calendar = defaultCalendar();
+/** A clock running at `speed` from KST `at`. */
+const clockAt = (at: string, speed = 1) => new AcceleratedClock(toInstant(parseKst(at)), speed);
+const SUBS = [
+  { rule: 'stocks', codes: ['005930'] },
+  { rule: 'front-future', family: 'kospi200' },
+  { rule: 'options', series: ['monthly'] },
+].map((s) => subscriptionSchema.parse(s));
 
-function scheduler(harness: QueueHarness, at: string): Scheduler {
-  const calendar = defaultCalendar();
+/** A scheduler process; `clock` overrides the time its ticks see (the queues keep the harness's clock). */
+function scheduler(harness: QueueHarness, o: { clock?: Clock; subs?: typeof SUBS } = {}): Scheduler {
   return new Scheduler({
-    services: { ...harness.services, clock: frozen(at) },
+    services: { ...harness.services, ...(o.clock ? { clock: o.clock } : {}) },
     calendar,
     rules: instrumentRules(calendar),
-    subscriptions: [subscriptionSchema.parse({ rule: 'stocks', codes: ['005930'] })],
+    subscriptions: o.subs ?? SUBS,
     defaultAccount: 'main',
     bufferMs: 2_000,
     strategyDeadlineMs: 20_000,
   });
 }
 
-async function jobIdsOf(harness: QueueHarness, queue: 'fetch' | 'backfill' | 'strategy'): Promise<string[]> {
-  const jobs = await harness.services.queues.queues[queue].getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed']);
+/** Every job scheduler of the fetch queue: id, pattern, and the KST minute its pending firing stands for. */
+async function schedulersOf(harness: QueueHarness) {
+  const fetch = harness.services.queues.queues.fetch;
+  const ft = harness.services.fireTimes;
+  const list = await fetch.getJobSchedulers(0, -1, true);
+  return list
+    .map((s) => ({ id: s.key, pattern: s.pattern, job: s.name, nextMinute: s.next ? formatKst(ft.minuteOf(ft.pattern(s.pattern!), s.next)) : null }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Minutes handed back by live catch-up jobs and backfill pages, as KST strings, ascending. */
+async function recoveredMinutes(harness: QueueHarness): Promise<string[]> {
+  const q = harness.services.queues.queues;
+  const live = (await q.fetch.getJobs(['waiting', 'prioritized'])).filter((j) => !j.repeatJobKey).map((j) => (j.data as { minute: KstTime }).minute);
+  const pages = (await q.backfill.getJobs(['waiting', 'prioritized'])).map((j) => j.data as { from: KstTime; to: KstTime });
+  const backfilled = pages.flatMap((p) => harness.services.fireTimes.index.between(['stocks'], addMinutes(p.from, -1), addMinutes(p.to, -1)));
+  return [...live, ...backfilled].sort((a, b) => a - b).map(formatKst);
+}
+
+async function jobIdsOf(harness: QueueHarness, queue: 'fetch' | 'backfill' | 'strategy', states: ('waiting' | 'prioritized' | 'delayed' | 'active' | 'completed')[] = ['waiting', 'prioritized', 'delayed', 'active', 'completed']): Promise<string[]> {
+  const jobs = await harness.services.queues.queues[queue].getJobs(states);
   return jobs.map((j) => j.id!).sort();
 }
 
 describe('scheduler', () => {
-  it('starting mid-session: one backfill for the session so far, the due minute now, the next minute delayed; restarts add nothing', async () => {
-    h = queueHarness(testPrefix('sched'), frozen('2026-11-24 09:05:03'));
-    const r = await scheduler(h, '2026-11-24 09:05:03').tick();
-    expect(r).toMatchObject({ live: 2, backfills: 1, active: true, paused: false });
-    expect(await jobIdsOf(h, 'backfill')).toEqual(['backfill-candles:005930:202611240900-202611240904']);
-    expect(await jobIdsOf(h, 'fetch')).toEqual(['candles:005930:202611240904', 'candles:005930:202611240905']);
-    expect(await jobIdsOf(h, 'strategy')).toEqual(['strategy:batch:202611240904', 'strategy:batch:202611240905']);
-    const next = (await h.services.queues.queues.fetch.getJob('candles:005930:202611240905'))!;
-    expect(await next.getState()).toBe('delayed');
-
-    // The same instant again, and a new scheduler process a few seconds later: nothing new.
-    await scheduler(h, '2026-11-24 09:05:03').tick();
-    await scheduler(h, '2026-11-24 09:05:40').tick();
-    expect(await jobIdsOf(h, 'fetch')).toHaveLength(2);
-    expect(await jobIdsOf(h, 'backfill')).toHaveLength(1);
-
-    // One minute on: exactly one more minute is handed out.
-    await scheduler(h, '2026-11-24 09:06:03').tick();
-    expect(await jobIdsOf(h, 'fetch')).toEqual(['candles:005930:202611240904', 'candles:005930:202611240905', 'candles:005930:202611240906']);
-    expect(await h.redis.smembers(h.services.keys.batchExpected(parseKst('2026-11-24 09:05') as KstTime))).toEqual(['005930']);
-  });
-
-  it('pauses the live queues after the close, and after a night without scheduling recovers the gap with ONE backfill job', async () => {
-    h = queueHarness(testPrefix('sched'), frozen('2026-11-24 15:29:03'));
-    await scheduler(h, '2026-11-24 15:29:03').tick();
-    // 15:31:03: the 15:30 closing-print candle is due; the market is still "active" for its batch.
-    expect(await scheduler(h, '2026-11-24 15:31:03').tick()).toMatchObject({ live: 1, active: true });
-    const closed = await scheduler(h, '2026-11-24 16:00:00').tick();
-    expect(closed).toMatchObject({ active: false, paused: true });
-    expect(await h.services.queues.queues.fetch.isPaused()).toBe(true);
-    expect(await h.services.queues.queues.backfill.isPaused()).toBe(false);
-    // The scheduler was down over night and the first 10 minutes of the next session.
-    const next = await scheduler(h, '2026-11-25 09:10:03').tick();
-    expect(next).toMatchObject({ backfills: 1, active: true, paused: false });
-    // (The first start at 15:29 recovered that day's earlier minutes; the next day's gap is one job.)
-    expect((await jobIdsOf(h, 'backfill')).filter((id) => id.includes(':20261125'))).toEqual(['backfill-candles:005930:202611250900-202611250909']);
-    // No per-minute pile for the missed minutes: only the due minute and the next one.
-    expect((await jobIdsOf(h, 'fetch')).filter((id) => id.includes('20261125'))).toEqual(['candles:005930:202611250909', 'candles:005930:202611250910']);
-  });
-
-  it('on an accelerated clock the strategy deadline leaves at least strategyDeadlineMinRealMs of real time after the fetch fires', async () => {
-    const at = '2026-11-24 09:05:03';
-    h = queueHarness(testPrefix('sched'), frozen(at));
-    const calendar = defaultCalendar();
-    const fast = new AcceleratedClock(toInstant(parseKst(at)), 90);
-    const s = new Scheduler({
-      services: { ...h.services, clock: fast }, calendar, rules: instrumentRules(calendar),
-      subscriptions: [subscriptionSchema.parse({ rule: 'stocks', codes: ['005930'] })],
-      defaultAccount: 'main', bufferMs: 2_000, strategyDeadlineMs: 20_000, strategyDeadlineMinRealMs: 3_000,
+  it('starting mid-session: one BullMQ job scheduler per instrument and kind firing the next minute, the session so far in one backfill each; a restart changes nothing', async () => {
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 09:05:03'));
+    const r = await scheduler(h).tick();
+    expect(r).toMatchObject({ tradingDate: '2026-11-24', schedulers: 3, created: 3, recovered: 2, active: true, paused: false });
+    const expected = [
+      { id: 'board:KOSPI200-monthly', job: 'fetch-board', pattern: 'krx-minutes sessions=derivatives,night until=2026-12-10 buffer=2000ms', nextMinute: '2026-11-24 09:05:00' },
+      { id: 'candles:005930', job: 'fetch-candles', pattern: 'krx-minutes sessions=stocks buffer=2000ms', nextMinute: '2026-11-24 09:05:00' },
+      { id: 'candles:A01612', job: 'fetch-candles', pattern: 'krx-minutes sessions=derivatives,night until=2026-12-10 buffer=2000ms', nextMinute: '2026-11-24 09:05:00' },
+    ];
+    expect(await schedulersOf(h)).toEqual(expected);
+    // Exactly one pending (delayed) firing per scheduler: what bull-board shows as "next".
+    const delayed = await jobIdsOf(h, 'fetch', ['delayed']);
+    expect(delayed).toHaveLength(3);
+    expect(delayed.every((id) => id.startsWith('repeat:'))).toBe(true);
+    // The minutes before the first firing: one backfill per instrument (boards have no history at KIS).
+    expect(await jobIdsOf(h, 'backfill')).toEqual(['backfill-candles:005930:202611240900-202611240905', 'backfill-candles:A01612:202611240845-202611240905']);
+    expect(JSON.parse((await h.redis.get(h.services.keys.plan))!)).toEqual({
+      deadlineMs: 20_000,
+      candles: [{ code: '005930', products: ['stocks'] }, { code: 'A01612', products: ['derivatives', 'night'], expiry: '2026-12-10' }],
     });
-    // 20 simulated seconds would be 0.2 real seconds at 90×; the floor stretches it to 3 real seconds.
-    expect(s.deadlineMs).toBe(2_000 + 3_000 * 90);
-    await s.tick();
-    const fetchJob = (await h.services.queues.queues.fetch.getJob('candles:005930:202611240905'))!;
-    const strategyJob = (await h.services.queues.queues.strategy.getJob('strategy:batch:202611240905'))!;
-    const realGap = strategyJob.timestamp + strategyJob.delay - (fetchJob.timestamp + fetchJob.delay);
-    expect(realGap).toBeGreaterThanOrEqual(3_000 - 50);
-    expect(realGap).toBeLessThan(3_000 + 500);
+
+    // The same process again, and a new scheduler process: nothing new, nothing duplicated.
+    expect(await scheduler(h).tick()).toMatchObject({ created: 0, rearmed: 0, removed: 0, recovered: 0 });
+    expect(await scheduler(h).tick()).toMatchObject({ created: 0, rearmed: 0, removed: 0, recovered: 0 });
+    expect(await schedulersOf(h)).toEqual(expected);
+    expect(await jobIdsOf(h, 'fetch', ['delayed'])).toEqual(delayed);
+    expect(await jobIdsOf(h, 'backfill')).toHaveLength(2);
   });
+
+  it('a changed subscription account updates the template; the pending firing keeps its minute', async () => {
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 10:00:03'));
+    const stocks = (account: string) => [subscriptionSchema.parse({ rule: 'stocks', codes: ['005930'], account })];
+    await scheduler(h, { subs: stocks('main') }).tick();
+    await scheduler(h, { subs: stocks('second') }).tick();
+    const s = (await h.services.queues.queues.fetch.getJobScheduler('candles:005930'))!;
+    expect(s.template?.data).toEqual({ code: '005930', family: 'stock', account: 'second' });
+    expect(await schedulersOf(h)).toEqual([expect.objectContaining({ id: 'candles:005930', nextMinute: '2026-11-24 10:00:00' })]);
+    expect(await jobIdsOf(h, 'fetch', ['delayed'])).toHaveLength(1);
+  });
+
+  it('pauses the live queues after the close and resumes them just before the next session', async () => {
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 15:29:03'));
+    const stocksOnly = [SUBS[0]!];
+    await scheduler(h, { subs: stocksOnly }).tick();
+    // 15:31:03: the 15:30 closing-print candle fired a second ago; its batch is still in flight.
+    expect(await scheduler(h, { subs: stocksOnly, clock: clockAt('2026-11-24 15:31:03') }).tick()).toMatchObject({ active: true, paused: false });
+    expect(await scheduler(h, { subs: stocksOnly, clock: clockAt('2026-11-24 16:00:00') }).tick()).toMatchObject({ active: false, paused: true });
+    const q = h.services.queues.queues;
+    expect([await q.fetch.isPaused(), await q.strategy.isPaused(), await q.backfill.isPaused()]).toEqual([true, true, false]);
+    // The scheduler's pending firing is the next morning's first minute: nothing piles up overnight.
+    expect(await schedulersOf(h)).toEqual([expect.objectContaining({ nextMinute: '2026-11-24 15:30:00' })]);
+    expect(await scheduler(h, { subs: stocksOnly, clock: clockAt('2026-11-25 08:57:00') }).tick()).toMatchObject({ paused: true });
+    expect(await scheduler(h, { subs: stocksOnly, clock: clockAt('2026-11-25 08:59:30') }).tick()).toMatchObject({ active: true, paused: false });
+    expect(await q.fetch.isPaused()).toBe(false);
+  });
+
+  it('re-arms a scheduler whose chain of firings ended and hands its missed minutes back as live catch-up jobs', async () => {
+    // 60×: a simulated minute per real second.
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 09:05:59', 60));
+    const stocksOnly = [SUBS[0]!];
+    await scheduler(h, { subs: stocksOnly }).tick();
+    // A worker without krtrade's repeat strategy takes the 09:05 firing: it runs, but no next firing is added.
+    foreign = new Worker('fetch', async () => 'ran', { connection: { url: REDIS_URL }, prefix: h.prefix, settings: { repeatStrategy: () => undefined } });
+    foreign.on('error', () => undefined);
+    const q = h.services.queues.queues.fetch;
+    const until = Date.now() + 10_000;
+    while ((await q.getJobCountByTypes('completed')) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await foreign.close();
+    foreign = undefined;
+    expect(await jobIdsOf(h, 'fetch', ['delayed', 'waiting', 'prioritized'])).toEqual([]);
+    // A chain counts as ended once its firing is past due by more than 5 real seconds.
+    await new Promise((r) => setTimeout(r, 5_200));
+    const r = await scheduler(h, { subs: stocksOnly }).tick();
+    expect(r).toMatchObject({ rearmed: 1, recovered: 1 });
+    expect(await jobIdsOf(h, 'fetch', ['delayed'])).toHaveLength(1);
+    // The minutes after the last firing (09:05) up to the newest closed one come back, each exactly once:
+    // as live catch-up jobs (a few) or one backfill (more; how many fit in 5 real seconds depends on the machine).
+    const horizon = dueHorizon(toKst(h.services.clock.now()), 2_000);
+    const recovered = await recoveredMinutes(h);
+    const want = (to: KstTime) => h!.services.fireTimes.index.between(['stocks'], parseKst('2026-11-24 09:05'), to).map(formatKst);
+    expect([want(horizon), want(addMinutes(horizon, -1))]).toContainEqual(recovered);
+    expect(recovered[0]).toBe('2026-11-24 09:06:00');
+  }, 30_000);
 
   it('leaves queues alone while an operator has paused them', async () => {
-    h = queueHarness(testPrefix('sched'), frozen('2026-11-24 10:00:03'));
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 10:00:03'));
     await h.redis.set(h.services.keys.manualPause, 'x');
     await h.services.queues.queues.fetch.pause();
-    const r = await scheduler(h, '2026-11-24 10:00:03').tick();
+    const r = await scheduler(h).tick();
     expect(r.active).toBe(true);
     expect(await h.services.queues.queues.fetch.isPaused()).toBe(true);
   });

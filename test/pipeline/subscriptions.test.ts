@@ -55,21 +55,20 @@ describe('subscriptions', () => {
     expect(next.candles.map((c) => c.products)).toEqual([['derivatives', 'night'], ['derivatives', 'night'], ['stocks']]);
   });
 
-  it('the scheduler re-resolves at the date change: after the expiry it schedules the new front month, not the expired one', async () => {
-    h = queueHarness(testPrefix('subs'), new AcceleratedClock(toInstant(parseKst('2026-12-10 10:00:03')), 1e-9));
+  it('the scheduler re-resolves at the date change: after the expiry the job scheduler of the new front month replaces the expired one', async () => {
+    h = queueHarness(testPrefix('subs'), new AcceleratedClock(toInstant(parseKst('2026-12-10 10:00:03')), 1));
     const at = (t: string) =>
       new Scheduler({
         services: { ...h!.services, clock: new AcceleratedClock(toInstant(parseKst(t)), 1e-9) },
         calendar, rules, subscriptions: [SUBS[0]!], defaultAccount: 'main', bufferMs: 2_000, strategyDeadlineMs: 20_000,
       });
-    expect((await at('2026-12-10 10:00:03').tick()).tradingDate).toBe('2026-12-10');
+    const schedulers = async () => (await h!.services.queues.queues.fetch.getJobSchedulers()).map((x) => `${x.key} ${x.pattern}`);
+    expect(await at('2026-12-10 10:00:03').tick()).toMatchObject({ tradingDate: '2026-12-10', created: 1 });
+    expect(await schedulers()).toEqual(['candles:A01612 krx-minutes sessions=derivatives,night until=2026-12-10 buffer=2000ms']);
     // The night session after the expiry belongs to 2026-12-11: the March contract already.
-    expect((await at('2026-12-10 18:05:03').tick()).tradingDate).toBe('2026-12-11');
-    const ids = (await h.services.queues.queues.fetch.getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => j.id!);
-    const morning = ids.filter((id) => id.includes(':2026121010'));
-    expect(morning.length).toBeGreaterThan(0);
-    expect(morning.every((id) => id.startsWith('candles:A01612:'))).toBe(true);
-    expect(ids.filter((id) => id.includes(':20261210180'))).toEqual(expect.arrayContaining(['candles:A01703:202612101804', 'candles:A01703:202612101805']));
-    expect(ids.some((id) => id.startsWith('candles:A01612:2026121018'))).toBe(false);
+    expect(await at('2026-12-10 18:05:03').tick()).toMatchObject({ tradingDate: '2026-12-11', created: 1, removed: 1 });
+    expect(await schedulers()).toEqual(['candles:A01703 krx-minutes sessions=derivatives,night until=2027-03-11 buffer=2000ms']);
+    const fetchJobs = await h.services.queues.queues.fetch.getJobs(['delayed', 'waiting', 'prioritized']);
+    expect(fetchJobs.every((j) => j.repeatJobKey === 'candles:A01703' || (j.data as { code: string }).code === 'A01703')).toBe(true);
   });
 });

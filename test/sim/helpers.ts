@@ -23,6 +23,12 @@ export class ManualClock implements Clock {
   toRealMs(ms: number): number {
     return ms;
   }
+  at(realMs: number): Instant {
+    return (this.t + (realMs - Date.now())) as Instant;
+  }
+  realAt(t: Instant): number {
+    return Date.now() + (t - this.t);
+  }
   spec(): ClockSpec {
     return { kind: 'accelerated', simStart: this.t, realAnchor: Date.now(), speed: 1 };
   }
