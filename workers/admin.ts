@@ -14,9 +14,18 @@ export interface QueueStatus {
   counts: Record<string, number>;
 }
 
+export interface SchedulerStatus {
+  id: string;
+  pattern?: string;
+  /** When BullMQ fires it next (real time, ISO), if it has a pending firing. */
+  next?: string;
+}
+
 export interface PipelineStatus {
   manualPause: boolean;
   scheduler: unknown;
+  /** The BullMQ job schedulers of the fetch queue (one per instrument and data kind). */
+  jobSchedulers: SchedulerStatus[];
   queues: QueueStatus[];
 }
 
@@ -44,7 +53,10 @@ export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string):
     }),
   );
   const state = await redis.get(keys.schedulerState);
-  return { manualPause: (await redis.exists(keys.manualPause)) === 1, scheduler: state ? (JSON.parse(state) as unknown) : null, queues };
+  const jobSchedulers = (await q.queues.fetch.getJobSchedulers(0, -1, true)).map(
+    (x): SchedulerStatus => ({ id: x.key, ...(x.pattern ? { pattern: x.pattern } : {}), ...(x.next ? { next: new Date(x.next).toISOString() } : {}) }),
+  );
+  return { manualPause: (await redis.exists(keys.manualPause)) === 1, scheduler: state ? (JSON.parse(state) as unknown) : null, jobSchedulers, queues };
 }
 
 /** Operator pause: sticks until `resume` (the scheduler does not auto-resume while it is set). */
@@ -63,6 +75,8 @@ export function formatStatus(s: PipelineStatus): string {
   const lines = [`manual pause: ${s.manualPause ? 'yes' : 'no'}`];
   const sch = s.scheduler as { at?: string; tradingDate?: string; active?: boolean } | null;
   lines.push(sch ? `scheduler: last tick ${sch.at} (trading date ${sch.tradingDate ?? '-'}, ${sch.active ? 'market active' : 'market closed'})` : 'scheduler: never ran');
+  const next = s.jobSchedulers.map((j) => j.next).filter((n) => n !== undefined).sort()[0];
+  lines.push(`job schedulers: ${s.jobSchedulers.length}${next ? ` (next firing ${next})` : ''}${s.jobSchedulers.length ? ` — ${s.jobSchedulers.map((j) => j.id).join(', ')}` : ''}`);
   lines.push('queue       state    workers  waiting  active  delayed  completed  failed');
   for (const q of s.queues) {
     const c = q.counts;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/time/clock.js';
-import { kstTime } from '../../src/time/kst.js';
+import { AcceleratedClock, RealClock } from '../../src/time/clock.js';
+import { kstTime, toInstant } from '../../src/time/kst.js';
 import { UserError } from '../../src/errors.js';
 import { startDashboard, type Dashboard } from '../../dashboard/server.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
@@ -97,5 +97,35 @@ describe('dashboard', () => {
     expect(metrics).toContain('krtrade_rows_written_total{table="candles-kospi200"} 5');
     expect(metrics).toContain('krtrade_queue_jobs{queue="strategy",state="delayed"} 1');
     expect(metrics).toMatch(/krtrade_data_lag_seconds\{instrument="A01612"\} \d+/);
+  });
+
+  it('shows the job schedulers in bull-board; an edit must stay a krx-minutes pattern; read-only refuses edits', async () => {
+    // 10 s into a minute: the edit below cannot straddle a firing.
+    h = queueHarness(testPrefix('dash'), new AcceleratedClock(toInstant(kstTime(2026, 11, 24, 10, 0, 10)), 1));
+    const fetchQ = h.services.queues.queues.fetch;
+    const template = { name: 'fetch-candles', data: { code: '005930', family: 'stock', account: 'main' } };
+    await fetchQ.upsertJobScheduler('candles:005930', { pattern: 'krx-minutes sessions=stocks buffer=2000ms' }, template);
+    const auth = basic('ops', 's3cret-pw');
+    dash = await start({ username: 'ops', password: 's3cret-pw' });
+    const listed = (await (await fetch(`${dash.boardUrl}/api/job-schedulers`, { headers: auth })).json()) as { schedulers: { id: string; queueName: string; pattern: string; next: number }[] };
+    expect(listed.schedulers).toEqual([expect.objectContaining({ id: 'candles:005930', queueName: 'fetch', pattern: 'krx-minutes sessions=stocks buffer=2000ms', next: expect.any(Number) })]);
+    const edit = (pattern: string) =>
+      fetch(`${dash!.boardUrl}/api/queues/fetch/job-schedulers/candles:005930`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ pattern }) });
+    // A cron pattern cannot follow KRX sessions: refused, the scheduler unchanged.
+    expect((await edit('*/1 * * * *')).status).toBe(400);
+    expect((await fetchQ.getJobScheduler('candles:005930'))?.pattern).toBe('krx-minutes sessions=stocks buffer=2000ms');
+    // A longer buffer is a valid edit: the pending firing moves 3 s later, still for the same minute.
+    const before = (await fetchQ.getJobScheduler('candles:005930'))!.next!;
+    expect((await edit('krx-minutes sessions=stocks buffer=5000ms')).status).toBe(204);
+    const after = (await fetchQ.getJobScheduler('candles:005930'))!;
+    expect(after.pattern).toBe('krx-minutes sessions=stocks buffer=5000ms');
+    expect(after.next! - before).toBe(3_000);
+    expect(after.template?.data).toEqual(template.data);
+    await dash.close();
+
+    dash = await start({ username: 'ops', password: 's3cret-pw', readOnly: true });
+    expect((await edit('krx-minutes sessions=stocks buffer=1000ms')).status).toBe(405);
+    expect((await fetch(`${dash.boardUrl}/api/queues/fetch/job-schedulers/candles:005930/remove`, { method: 'PUT', headers: auth })).status).toBe(405);
+    expect((await fetchQ.getJobScheduler('candles:005930'))?.pattern).toBe('krx-minutes sessions=stocks buffer=5000ms');
   });
 });

@@ -9,7 +9,11 @@ import { runCli } from '../helpers/cli.js';
 import { REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from './helpers.js';
 
-interface Status { manualPause: boolean; queues: { queue: string; paused: boolean; counts: Record<string, number> }[] }
+interface Status {
+  manualPause: boolean;
+  jobSchedulers: { id: string; pattern?: string; next?: string }[];
+  queues: { queue: string; paused: boolean; counts: Record<string, number> }[];
+}
 
 let h: QueueHarness | undefined;
 afterEach(async () => {
@@ -34,6 +38,8 @@ describe('krtrade queues', () => {
     const prefix = testPrefix('qcli');
     h = queueHarness(prefix, new RealClock());
     await h.services.queues.add('run-strategy', { minute: kstTime(2026, 11, 24, 9, 0) }, { jobId: 'strategy:batch:202611240900', delay: 60_000 });
+    const pattern = 'krx-minutes sessions=stocks buffer=2000ms';
+    const first = await h.services.queues.queues.fetch.upsertJobScheduler('candles:005930', { pattern }, { name: 'fetch-candles', data: { code: '005930', family: 'stock', account: 'main' } });
 
     const paused = await cli(['pause', '--json'], prefix);
     expect(paused.stderr).toBe('');
@@ -47,6 +53,9 @@ describe('krtrade queues', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('manual pause: yes');
     expect(status.stdout).toMatch(/strategy\s+paused\s+0\s+0\s+0\s+1\s/);
+    const next = new Date(first!.opts.prevMillis!).toISOString();
+    expect(status.stdout).toContain(`job schedulers: 1 (next firing ${next}) — candles:005930`);
+    expect(p.jobSchedulers).toEqual([{ id: 'candles:005930', pattern, next }]);
 
     const resumed = JSON.parse((await cli(['resume', '--json'], prefix)).stdout) as Status;
     expect(resumed.manualPause).toBe(false);
