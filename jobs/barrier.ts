@@ -61,11 +61,22 @@ export interface BatchDeps {
   index: MinuteIndex;
 }
 
+type ScriptCall = (key1: string, key2: string, ...args: string[]) => Promise<unknown>;
+
 export class MinuteBatches {
   /** Minutes this process has opened (or is opening): one plan read and one script per minute, not per job. */
   private readonly opened = new Map<KstTime, Promise<boolean>>();
+  /** EVALSHA with the script loaded once per connection, not its text sent with every stored candle. */
+  private readonly openScript: ScriptCall;
+  private readonly completeScript: ScriptCall;
 
-  constructor(private readonly d: BatchDeps) {}
+  constructor(private readonly d: BatchDeps) {
+    d.redis.defineCommand('krtradeOpenBatch', { numberOfKeys: 2, lua: OPEN_SCRIPT });
+    d.redis.defineCommand('krtradeCompleteBatch', { numberOfKeys: 2, lua: COMPLETE_SCRIPT });
+    const r = d.redis as unknown as Record<'krtradeOpenBatch' | 'krtradeCompleteBatch', ScriptCall>;
+    this.openScript = r.krtradeOpenBatch.bind(d.redis);
+    this.completeScript = r.krtradeCompleteBatch.bind(d.redis);
+  }
 
   /** Writes the plan if it changed; returns whether it did. */
   async publishPlan(plan: CollectionPlan): Promise<boolean> {
@@ -114,18 +125,18 @@ export class MinuteBatches {
     if (!plan) return false;
     const codes = this.expected(plan, minute);
     if (!codes.length) return false;
-    const { clock, keys, queues, redis } = this.d;
+    const { clock, keys, queues } = this.d;
     // Order matters: the strategy job exists before any candle of the batch can complete it.
     const delay = Math.max(0, Math.ceil(clock.toRealMs(minute + 60_000 + plan.deadlineMs - toKst(clock.now()))));
     await queues.add('run-strategy', { minute }, { jobId: jobIds.strategy(minute), delay });
-    await redis.eval(OPEN_SCRIPT, 2, keys.batchExpected(minute), keys.strategyDone(minute), minuteLabel(minute), String(BATCH_TTL_S), ...codes);
+    await this.openScript(keys.batchExpected(minute), keys.strategyDone(minute), minuteLabel(minute), String(BATCH_TTL_S), ...codes);
     return true;
   }
 
   /** Marks `code` stored for the batch; promotes the strategy job when the batch is complete. Returns true if it did. */
   async complete(minute: KstTime, code: string): Promise<boolean> {
-    const { keys, queues, redis } = this.d;
-    const complete = await redis.eval(COMPLETE_SCRIPT, 2, keys.batchExpected(minute), keys.batchDone(minute), code, String(BATCH_TTL_S));
+    const { keys, queues } = this.d;
+    const complete = await this.completeScript(keys.batchExpected(minute), keys.batchDone(minute), code, String(BATCH_TTL_S));
     if (Number(complete) !== 1) return false;
     const job = await Job.fromId(queues.queues.strategy, jobIds.strategy(minute));
     if (!job) return false;
