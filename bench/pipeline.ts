@@ -40,8 +40,8 @@ const FUTURES = (['kospi200', 'mini', 'kosdaq150'] as const).map((family) => ({ 
 /** Per size: backlog batches for the drain, live speed and simulated minutes (the 50 run covers 3 hours for the memory trace). */
 function plan(n: number): { k: number; speed: number; minutes: number } {
   if (n <= 100) return { k: 20, speed: 300, minutes: 180 };
-  if (n <= 1000) return { k: 6, speed: 20, minutes: 10 };
-  return { k: 3, speed: 8, minutes: 7 };
+  if (n <= 1000) return { k: 6, speed: 20, minutes: 15 };
+  return { k: 3, speed: 8, minutes: 12 };
 }
 
 async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {

@@ -92,6 +92,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
         `krtrade demo — simulated KRX from ${start.replace('T', ' ')} KST at ${o.speed}× (a new candle every ${secondsPerCandle} s)`,
         `  simulated now:  ${formatKst(toKst(sim.clock.now()))}`,
         `  bull-board:     ${dash.boardUrl}   user: demo   password: ${password}`,
+        `  job schedulers: ${dash.boardUrl}/job-schedulers   (one per instrument and data kind, firing on the KRX calendar)`,
         `  health/metrics: ${dash.url}/health   ${dash.url}/metrics`,
         `  charts:         ${dash.chartsUrl}   (candles, option-matrix heatmaps, smiles)`,
         `  database:       ${dbUrl}`,

@@ -43,6 +43,7 @@ export interface TickReport {
   tradingDate?: KstDate;
   schedulers: number;
   created: number;
+  updated: number;
   rearmed: number;
   removed: number;
   recovered: number;
@@ -124,7 +125,7 @@ export class Scheduler {
     const { active, paused } = await this.pauseOrResume(now);
     const report: TickReport = {
       at: now, tradingDate: r.tradingDate, schedulers: this.specs.length,
-      created: sync.created.length, rearmed: sync.rearmed.length, removed: sync.removed.length, recovered, active, paused,
+      created: sync.created.length, updated: sync.updated.length, rearmed: sync.rearmed.length, removed: sync.removed.length, recovered, active, paused,
     };
     if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.removed.length) {
       s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.id), rearmed: sync.rearmed.map((x) => x.spec.id), removed: sync.removed }, 'job schedulers synced');
@@ -165,7 +166,9 @@ export class Scheduler {
     const index = s.fireTimes.index;
     const horizon = dueHorizon(now, this.o.bufferMs);
     const lookback = Math.ceil((this.deadlineMs + LIVE_MARGIN_MS) / MINUTE) + 1;
-    const active = this.specs.some((spec) => {
+    // One calendar question per distinct sessions + expiry (a few), not per instrument (thousands).
+    const sessions = new Map(this.specs.map((spec) => [`${spec.products.join(',')}|${spec.expiry ?? ''}`, spec]));
+    const active = [...sessions.values()].some((spec) => {
       const next = index.nextAfter(spec.products, horizon, spec.expiry);
       if (next !== undefined && fireTime(next, this.o.bufferMs) - now <= LIVE_MARGIN_MS) return true;
       const prev = index.lastUpTo(spec.products, addMinutes(horizon, -lookback), horizon, spec.expiry);

@@ -12,6 +12,7 @@ import type { Runtime } from '../../workers/runtime.js';
 import { startScheduler, type instrumentRules } from '../../workers/pools.js';
 import type { CandleTarget } from '../../src/pipeline/subscriptions.js';
 import { jobIds } from '../../src/pipeline/ids.js';
+import { dueHorizon } from '../../src/pipeline/schedule.js';
 
 /** A clock the bench can park (practically still) and later run accelerated; the simulator process follows it. */
 export class BenchClock extends SteerableClock {
@@ -180,16 +181,19 @@ export async function runLive(rt: Runtime, clock: BenchClock, start: KstTime, sp
       nextHour = addMinutes(nextHour, 60);
     }
   }
+  // Stop: the scheduler process, then the job schedulers (they would keep firing); the minute being fired
+  // at the stop may be cut short, so only batches before it count.
   await scheduler.close();
+  const stop = dueHorizon(toKst(clock.now()), rt.config.pipeline.scheduleBufferMs);
   const q = rt.queues.queues;
+  for (const x of await q.fetch.getJobSchedulers()) await q.fetch.removeJobScheduler(x.key);
   await waitFor('the live run to settle', async () => {
-    const busy = await Promise.all(QUEUE_NAMES.map((n) => q[n].getJobCountByTypes('waiting', 'prioritized', 'active')));
-    const delayedFetch = await q.fetch.getJobCountByTypes('delayed');
-    return busy.every((n) => n === 0) && delayedFetch === 0;
+    const busy = await Promise.all(QUEUE_NAMES.map((n) => q[n].getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed')));
+    return busy.every((n) => n === 0);
   }, 120_000);
   const jobs = (await q.strategy.getCompleted(0, 10_000)).filter((j: Job) => {
     const m = (j.data as { minute: number }).minute;
-    return m >= addMinutes(start, warmupMinutes) && m < end;
+    return m >= addMinutes(start, warmupMinutes) && m < Math.min(end, stop - 60_000);
   });
   const latenciesMs = jobs.map((j) => j.finishedOn! - clock.realAt(toInstant(((j.data as { minute: number }).minute + 60_000) as KstTime)));
   const incomplete = jobs.filter((j) => ((j.returnvalue as { missing?: string[] } | null)?.missing?.length ?? 0) > 0).length;

@@ -35,7 +35,8 @@ export function liveMinuteOf(job: Job, payloadMinute: KstTime | undefined, s: Pi
  */
 export async function skippedByLateFiring(job: Job, live: LiveMinute, s: PipelineServices): Promise<KstTime[]> {
   const p = live.pattern;
-  if (!p || !job.repeatJobKey) return [];
+  // A retry repeats work whose skipped minutes the first attempt already handed back.
+  if (!p || !job.repeatJobKey || job.attemptsMade > 0) return [];
   // On time: the next minute's firing had not come yet when this job was taken, so nothing was skipped.
   if (dueHorizon(toKst(s.clock.at(job.processedOn ?? Date.now())), p.bufferMs) <= live.minute) return [];
   const scheduler = await s.queues.queues.fetch.getJobScheduler(job.repeatJobKey);

@@ -28,7 +28,6 @@ export const jobIds = {
   fetchCandles: (code: string, minute: KstTime) => `candles:${part(code)}:${minuteLabel(minute)}`,
   fetchBoard: (boardKey: string, minute: KstTime) => `board:${part(boardKey)}:${minuteLabel(minute)}`,
   backfillCandles: (code: string, from: KstTime, to: KstTime) => `backfill-candles:${part(code)}:${minuteLabel(from)}-${minuteLabel(to)}`,
-  backfillBoard: (boardKey: string, minute: KstTime) => `backfill-board:${part(boardKey)}:${minuteLabel(minute)}`,
   /** A later stage of one unit of work (a live minute, a backfill page): the unit's id with a stage prefix. */
   stage: (stage: 'agg' | 'up', unitId: string) => {
     const [kind, subject, rest] = unitId.split(':');

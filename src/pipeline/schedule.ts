@@ -2,7 +2,7 @@
  * Scheduling arithmetic against the calendar (pure: no Redis, no clock). A candle minute `m` is due once
  * `m + 1 min + buffer` has passed: the bar has closed at KIS and had `buffer` to settle.
  */
-import { type KstDate, type KstTime, addDays, addMinutes, dateOf, floorMinute } from '../time/kst.js';
+import { type KstDate, type KstTime, addDays, dateOf, floorMinute } from '../time/kst.js';
 import type { SessionProduct } from '../market/types.js';
 import type { TradingCalendar } from '../market/calendar/index.js';
 
@@ -57,12 +57,6 @@ export class MinuteIndex {
       for (const p of products) for (const m of this.minutesOn(p, d, expiry)) if (m > after && m <= upTo) out.add(m);
     }
     return [...out].sort((a, b) => a - b);
-  }
-
-  /** The first candle minute after `after` within `horizonMinutes`, if any. */
-  next(products: readonly SessionProduct[], after: KstTime, horizonMinutes: number, expiry?: KstDate): KstTime | undefined {
-    const m = this.nextAfter(products, after, expiry);
-    return m !== undefined && m <= addMinutes(after, horizonMinutes) ? m : undefined;
   }
 
   /**
