@@ -1,23 +1,30 @@
 /** Option boards: fetch (one KIS board call) → aggregate (chain rows + ATM-relative matrices) → upsert. */
 import { type KstTime, addMinutes, formatKstIso, toKst } from '../../src/time/kst.js';
-import { catchUpLimit, dueHorizon } from '../../src/pipeline/schedule.js';
+import { type MinuteIndex, catchUpLimit, dueHorizon } from '../../src/pipeline/schedule.js';
 import { jobIds } from '../../src/pipeline/ids.js';
 import { BadDataError } from '../errors.js';
 import type { BoardPayload } from '../payloads.js';
-import type { Handler, HandlerContext } from './types.js';
+import type { Handler } from './types.js';
 import { type LiveMinute, liveMinuteOf, skippedByLateFiring } from './live-minute.js';
 import { recoverBoardMinutes } from '../recovery.js';
 
 /**
- * A board is a snapshot: taken just after a minute closed, it stands for that minute. A firing that ran
- * later than the jitter the pipeline tolerates (an outage; KIS keeps no board history) labels the board it
- * takes now with the newest closed minute of its sessions, so no minute carries prices from much later.
+ * How late a board may be taken and still stand for its minute: the pipeline's jitter (2 minutes at real
+ * speed), and on an accelerated clock at least half a minute of real time, so that a stall of the machine
+ * in a test or the demo does not read as an outage.
  */
-function snapshotMinute(live: LiveMinute, ctx: HandlerContext): KstTime {
-  const s = ctx.services;
-  const closed = dueHorizon(toKst(s.clock.now()), 0);
-  if (!live.pattern || closed <= addMinutes(live.minute, catchUpLimit(s.clock.speed))) return live.minute;
-  return s.fireTimes.index.lastUpTo(live.pattern.products, addMinutes(live.minute, -1), closed, live.pattern.expiry) ?? live.minute;
+const BOARD_STALE_REAL_MS = 30_000;
+
+/**
+ * A board is a snapshot: taken just after a minute closed, it stands for that minute. A firing taken much
+ * later (an outage; KIS keeps no board history) labels the board it takes now with the newest closed minute
+ * of its sessions and says so, so no minute carries prices from much later.
+ */
+export function snapshotMinute(live: LiveMinute, takenAt: KstTime, speed: number, index: MinuteIndex): KstTime {
+  const closed = dueHorizon(takenAt, 0);
+  const staleAfter = Math.max(catchUpLimit(speed), Math.ceil((BOARD_STALE_REAL_MS * speed) / 60_000));
+  if (!live.pattern || closed <= addMinutes(live.minute, staleAfter)) return live.minute;
+  return index.lastUpTo(live.pattern.products, addMinutes(live.minute, -1), closed, live.pattern.expiry) ?? live.minute;
 }
 
 export const fetchBoard: Handler<'fetch-board'> = async (p, ctx) => {
@@ -34,7 +41,8 @@ export const fetchBoard: Handler<'fetch-board'> = async (p, ctx) => {
   } finally {
     await s.stats.inc('kis_calls', ['option-board']);
   }
-  const minute = snapshotMinute(live, ctx);
+  const minute = snapshotMinute(live, toKst(s.clock.now()), s.clock.speed, s.fireTimes.index);
+  if (minute !== live.minute) s.log.warn({ job: ctx.job.id, minute: formatKstIso(live.minute), labelled: formatKstIso(minute) }, 'option board taken long after its minute: stored under the newest closed minute');
   await s.queues.add('aggregate-board', { boardKey: p.boardKey, board: { ...board, minute } }, { jobId: jobIds.stage('agg', jobIds.fetchBoard(p.boardKey, minute)) });
   return { minute: formatKstIso(minute), quotes: board.quotes.length };
 };

@@ -166,7 +166,9 @@ export async function verifyStored(env: Env, first: KstTime, last: KstTime): Pro
       `SELECT "timestamp" AS t, count(*) AS n FROM option_matrices_101 WHERE underlying_symbol = $1 AND "timestamp" >= $2 AND "timestamp" <= $3 GROUP BY 1 ORDER BY 1`,
       [`${b.underlying}:${b.expiry.replaceAll('-', '')}`, formatKst(first), formatKst(last)],
     );
-    expect(r.rows.map((x) => x.t), `${b.key} matrix minutes`).toEqual(minutes);
+    const got = new Set(r.rows.map((x) => x.t));
+    const missing = minutes.filter((m) => !got.has(m));
+    expect(r.rows.map((x) => x.t), `${b.key} matrix minutes (missing ${missing.map(formatKst).join(', ')}; ${await boardJobsNear(env, b.key, missing)})`).toEqual(minutes);
     expect(r.rows.every((x) => Number(x.n) === 8), `${b.key}: 8 metrics per minute`).toBe(true);
     boards += minutes.length;
   }
@@ -177,6 +179,23 @@ export async function verifyStored(env: Env, first: KstTime, last: KstTime): Pro
     expect(runs, `strategy runs for ${formatKst(m)}`).toBe('1');
   }
   return { candleMinutes, batches: sorted.length, boards };
+}
+
+/** The fetch-board jobs around `minutes`, for a failure message: when each fired, was taken, and what minute it stored. */
+export async function boardJobsNear(env: Env, boardKey: string, minutes: KstTime[]): Promise<string> {
+  if (!minutes.length) return 'none';
+  const ft = env.rt.services.fireTimes;
+  const jobs = (await env.rt.queues.queues.fetch.getJobs(['completed', 'failed', 'active', 'waiting', 'prioritized', 'delayed'])).filter((j) => (j.data as { boardKey?: string }).boardKey === boardKey);
+  const at = (ms?: number) => (ms ? formatKst(toKst(env.sim.clock.at(ms))) : '-');
+  return jobs
+    .map((j) => {
+      const pattern = (j.opts as { repeat?: { pattern?: string } }).repeat?.pattern;
+      const minute = (j.data as { minute?: KstTime }).minute ?? (pattern && j.opts.prevMillis ? ft.minuteOf(ft.pattern(pattern), j.opts.prevMillis) : undefined);
+      return { j, minute };
+    })
+    .filter(({ minute }) => minute !== undefined && minutes.some((m) => Math.abs(m - minute) <= 2 * 60_000))
+    .map(({ j, minute }) => `${j.id} for ${formatKst(minute!)}: attempts ${j.attemptsMade}, taken ${at(j.processedOn)}, done ${at(j.finishedOn)}, returned ${JSON.stringify(j.returnvalue)}`)
+    .join(' | ');
 }
 
 /** Strategy runs of batches in [from, to] whose batch was missing instruments at run time. */

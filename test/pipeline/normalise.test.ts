@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { type KstTime, addMinutes, kstTime } from '../../src/time/kst.js';
 import { normaliseBars } from '../../jobs/handlers/candles.js';
-import { normaliseBoard } from '../../jobs/handlers/board.js';
+import { normaliseBoard, snapshotMinute } from '../../jobs/handlers/board.js';
+import { MinuteIndex } from '../../src/pipeline/schedule.js';
+import { parseMinutePattern } from '../../src/pipeline/minute-pattern.js';
+import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { BadDataError, classifyError } from '../../jobs/errors.js';
 import type { BoardPayload, CandlePayload } from '../../jobs/payloads.js';
 
@@ -52,5 +55,25 @@ describe('normaliseBoard', () => {
     const out = normaliseBoard(board([quote('B01612420', 'put', 420), quote('B01612425', 'call', 425), quote('B01612420', 'call', 420), quote('B01612420', 'call', 420)]));
     expect(out.quotes.map((q) => `${q.right}${q.strike}`)).toEqual(['call420', 'call425', 'put420']);
     expect(() => normaliseBoard(board([quote('B01612420', 'call', 420), quote('B01612999', 'call', 420)]))).toThrow(/strike 420 call twice/);
+  });
+});
+
+describe('snapshotMinute', () => {
+  const index = new MinuteIndex(defaultCalendar());
+  const live = { minute: kstTime(2026, 11, 24, 9, 0), pattern: parseMinutePattern('krx-minutes sessions=derivatives,night until=2026-12-10 buffer=2000ms') };
+  const at = (h: number, m: number, s = 0) => kstTime(2026, 11, 24, h, m, s);
+
+  it('a board taken within the jitter stands for its minute; much later, for the newest closed minute of its sessions', () => {
+    expect(snapshotMinute(live, at(9, 1, 3), 1, index)).toBe(live.minute);
+    // Real speed: up to 2 minutes late is jitter.
+    expect(snapshotMinute(live, at(9, 3, 30), 1, index)).toBe(live.minute);
+    expect(snapshotMinute(live, at(9, 4, 30), 1, index)).toBe(at(9, 3));
+    // After the day close (15:45 closing candle), the newest closed minute of the sessions is 15:45.
+    expect(snapshotMinute({ ...live, minute: at(15, 30) }, at(15, 50), 1, index)).toBe(at(15, 45));
+    // 90×: half a minute of real time is 45 simulated minutes of tolerated stall.
+    expect(snapshotMinute(live, at(9, 40), 90, index)).toBe(live.minute);
+    expect(snapshotMinute(live, at(9, 50), 90, index)).toBe(at(9, 49));
+    // A board job added with an explicit minute (catch-up, by hand) keeps it.
+    expect(snapshotMinute({ minute: live.minute }, at(11, 0), 1, index)).toBe(live.minute);
   });
 });
