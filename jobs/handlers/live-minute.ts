@@ -7,9 +7,9 @@
  * and the scheduler's next one (jobs/recovery.ts hands them back).
  */
 import type { Job, RepeatOptions } from 'bullmq';
-import { type KstTime, addMinutes, floorMinute, toKst } from '../../src/time/kst.js';
+import { type KstTime, addMinutes, floorMinute, toInstant, toKst } from '../../src/time/kst.js';
 import type { MinutePattern } from '../../src/pipeline/minute-pattern.js';
-import { dueHorizon } from '../../src/pipeline/schedule.js';
+import { dueHorizon, fireTime } from '../../src/pipeline/schedule.js';
 import type { PipelineServices } from '../services.js';
 
 export interface LiveMinute {
@@ -30,17 +30,22 @@ export function liveMinuteOf(job: Job, payloadMinute: KstTime | undefined, s: Pi
 
 /**
  * The candle minutes a late scheduler firing for `live.minute` made its scheduler skip ([] when on time):
- * those before the scheduler's next firing. If the scheduler is gone meanwhile (rolled to another contract,
- * or stopped), its next firing is worked out as BullMQ did, from when this job was taken.
+ * those before the scheduler's next firing. BullMQ counted that next firing from a moment after the job
+ * was taken and before this handler started, so "on time" is judged by the time now: if the following
+ * minute's firing time has not come yet, BullMQ cannot have skipped it. (Judging by when the job was
+ * taken would miss a job taken just before the next firing time: BullMQ's later clock reading skips it.)
+ * Call it first thing in the handler. If the scheduler is gone meanwhile (rolled to another contract, or
+ * stopped), its next firing is worked out from now, which hands back too much rather than too little.
  */
 export async function skippedByLateFiring(job: Job, live: LiveMinute, s: PipelineServices): Promise<KstTime[]> {
   const p = live.pattern;
   // A retry repeats work whose skipped minutes the first attempt already handed back.
   if (!p || !job.repeatJobKey || job.attemptsMade > 0) return [];
-  // On time: the next minute's firing had not come yet when this job was taken, so nothing was skipped.
-  if (dueHorizon(toKst(s.clock.at(job.processedOn ?? Date.now())), p.bufferMs) <= live.minute) return [];
+  const nowMs = Date.now();
+  const following = s.fireTimes.next(p, s.fireTimes.clock.realAt(toInstant(fireTime(live.minute, p.bufferMs))));
+  if (!following || nowMs < following.realMs) return [];
   const scheduler = await s.queues.queues.fetch.getJobScheduler(job.repeatJobKey);
-  const nextMs = scheduler?.next ?? s.fireTimes.next(p, Math.max(job.processedOn ?? Date.now(), job.opts.prevMillis ?? 0))?.realMs;
+  const nextMs = scheduler?.next ?? s.fireTimes.next(p, nowMs)?.realMs;
   const next = nextMs !== undefined ? s.fireTimes.minuteOf(p, nextMs) : addMinutes(dueHorizon(toKst(s.clock.now()), p.bufferMs), 1);
   return s.fireTimes.index.between(p.products, live.minute, addMinutes(next, -1), p.expiry);
 }

@@ -2,6 +2,7 @@
  * End-to-end harness: the simulator over real sockets on an accelerated clock, a fresh migrated database,
  * the real Redis, and the pipeline (scheduler + pools) in this process; helpers to check the result.
  */
+import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import type { Job } from 'bullmq';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
@@ -37,6 +38,8 @@ export interface Env {
   scheduler?: Scheduler;
   /** Env for child `krtrade` processes sharing this pipeline. */
   childEnv: NodeJS.ProcessEnv;
+  /** The pipeline's last log lines mentioning `subject` (a code, a board key), for failure messages. */
+  logsAbout(subject: string): string;
   close(): Promise<void>;
 }
 
@@ -54,11 +57,22 @@ export async function startEnv(o: { start: string; speed: number; pools?: readon
     pipeline: { scheduleBufferMs: 2_000, strategyDeadlineMs: o.deadlineMs ?? 50_000, strategyDeadlineMinRealMs: E2E_DEADLINE_MIN_REAL_MS, subscriptions: SUBSCRIPTIONS },
     log: { level: 'warn' },
   });
-  const log = createLogger({ level: process.env.E2E_LOG ?? 'silent', stream: process.stderr });
+  // The pipeline's log goes to a buffer (and to stderr with E2E_LOG=info) so a failure can say what happened.
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString().trim());
+      if (logLines.length > 5_000) logLines.shift();
+      if (process.env.E2E_LOG) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const log = createLogger({ level: process.env.E2E_LOG ?? 'info', stream: sink });
   const rt = await createRuntime(config, sim.clock, log, 'e2e');
   startPools(rt, o.pools ?? POOL_KINDS, { concurrency: 4, lockDurationMs: 3_000 });
   const env: Env = {
     sim, db, prefix, config, rt,
+    logsAbout: (subject: string) => logLines.filter((l) => l.includes(subject)).slice(-20).join('\n'),
     childEnv: {
       [CLOCK_ENV]: JSON.stringify(sim.clock.spec()),
       KRTRADE_KIS__ACCOUNTS: JSON.stringify([account]),
@@ -153,7 +167,10 @@ export async function verifyStored(env: Env, first: KstTime, last: KstTime): Pro
       [c.code, formatKst(first), formatKst(last)],
     );
     expect(stored.rows.every((r) => Number(r.n) === 1), `${c.code}: a minute stored twice`).toBe(true);
-    expect(stored.rows.map((r) => ({ time: r.t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume })), c.code).toEqual(
+    const storedAt = new Set(stored.rows.map((r) => r.t));
+    const missing = simBars.map((b) => b.time).filter((t) => !storedAt.has(t));
+    const why = missing.length ? `; missing ${missing.map(formatKst).join(', ')}; ${await candleJobsNear(env, c.code, missing)}\nlog:\n${env.logsAbout(c.code)}` : '';
+    expect(stored.rows.map((r) => ({ time: r.t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume })), `${c.code}${why}`).toEqual(
       simBars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume })),
     );
     candleMinutes += simBars.length;
@@ -168,7 +185,8 @@ export async function verifyStored(env: Env, first: KstTime, last: KstTime): Pro
     );
     const got = new Set(r.rows.map((x) => x.t));
     const missing = minutes.filter((m) => !got.has(m));
-    expect(r.rows.map((x) => x.t), `${b.key} matrix minutes (missing ${missing.map(formatKst).join(', ')}; ${await boardJobsNear(env, b.key, missing)})`).toEqual(minutes);
+    const why = missing.length ? `; missing ${missing.map(formatKst).join(', ')}; ${await boardJobsNear(env, b.key, missing)}\nlog:\n${env.logsAbout(b.key)}` : '';
+    expect(r.rows.map((x) => x.t), `${b.key} matrix minutes${why}`).toEqual(minutes);
     expect(r.rows.every((x) => Number(x.n) === 8), `${b.key}: 8 metrics per minute`).toBe(true);
     boards += minutes.length;
   }
@@ -181,22 +199,26 @@ export async function verifyStored(env: Env, first: KstTime, last: KstTime): Pro
   return { candleMinutes, batches: sorted.length, boards };
 }
 
-/** The fetch-board jobs around `minutes`, for a failure message: when each fired, was taken, and what minute it stored. */
-export async function boardJobsNear(env: Env, boardKey: string, minutes: KstTime[]): Promise<string> {
-  if (!minutes.length) return 'none';
+/** The fetch jobs of one instrument or board around `minutes`, for a failure message: when each fired, was taken, what it returned. */
+async function jobsNear(env: Env, matches: (data: Record<string, unknown>) => boolean, minutes: KstTime[]): Promise<string> {
   const ft = env.rt.services.fireTimes;
-  const jobs = (await env.rt.queues.queues.fetch.getJobs(['completed', 'failed', 'active', 'waiting', 'prioritized', 'delayed'])).filter((j) => (j.data as { boardKey?: string }).boardKey === boardKey);
+  const q = env.rt.queues.queues;
+  const all = [...(await q.fetch.getJobs(['completed', 'failed', 'active', 'waiting', 'prioritized', 'delayed'])), ...(await q.backfill.getJobs(['completed', 'failed', 'active', 'waiting']))];
   const at = (ms?: number) => (ms ? formatKst(toKst(env.sim.clock.at(ms))) : '-');
-  return jobs
+  const lines = all
+    .filter((j) => matches(j.data as Record<string, unknown>))
     .map((j) => {
+      const d = j.data as { minute?: KstTime; from?: KstTime; to?: KstTime };
       const pattern = (j.opts as { repeat?: { pattern?: string } }).repeat?.pattern;
-      const minute = (j.data as { minute?: KstTime }).minute ?? (pattern && j.opts.prevMillis ? ft.minuteOf(ft.pattern(pattern), j.opts.prevMillis) : undefined);
-      return { j, minute };
+      const minute = d.minute ?? d.from ?? (pattern && j.opts.prevMillis ? ft.minuteOf(ft.pattern(pattern), j.opts.prevMillis) : undefined);
+      return { j, minute, to: d.to };
     })
-    .filter(({ minute }) => minute !== undefined && minutes.some((m) => Math.abs(m - minute) <= 2 * 60_000))
-    .map(({ j, minute }) => `${j.id} for ${formatKst(minute!)}: attempts ${j.attemptsMade}, taken ${at(j.processedOn)}, done ${at(j.finishedOn)}, returned ${JSON.stringify(j.returnvalue)}`)
-    .join(' | ');
+    .filter(({ minute, to }) => minute !== undefined && minutes.some((m) => (to !== undefined ? m >= minute && m < to : Math.abs(m - minute) <= 2 * 60_000)))
+    .map(({ j, minute }) => `${j.id} for ${formatKst(minute!)}: attempts ${j.attemptsMade}, taken ${at(j.processedOn)}, done ${at(j.finishedOn)}, returned ${JSON.stringify(j.returnvalue)}`);
+  return lines.length ? `jobs: ${lines.join(' | ')}` : 'no fetch job for these minutes';
 }
+export const candleJobsNear = (env: Env, code: string, minutes: KstTime[]) => jobsNear(env, (d) => d.code === code, minutes);
+export const boardJobsNear = (env: Env, boardKey: string, minutes: KstTime[]) => jobsNear(env, (d) => d.boardKey === boardKey, minutes);
 
 /** Strategy runs of batches in [from, to] whose batch was missing instruments at run time. */
 export async function incompleteBatches(env: Env, from: KstTime, to: KstTime): Promise<string[]> {

@@ -81,4 +81,19 @@ describe('recovering missed minutes', () => {
     // The following firing ran on time: nothing skipped.
     expect(next!.skipped).toEqual([]);
   }, 20_000);
+
+  it('a firing taken just before the next firing time, with BullMQ counting its next from just after: the skipped minute is still named', async () => {
+    // Now 09:07:03: the 09:06 minute's firing time (09:07:02) has passed.
+    h = queueHarness(testPrefix('recov'), clockAt('2026-11-24 09:07:03', 1));
+    const s = h.services;
+    const pattern = 'krx-minutes sessions=stocks buffer=2000ms';
+    // The scheduler as BullMQ left it: its next firing counted from a moment after 09:07:02, so 09:07.
+    await s.queues.queues.fetch.upsertJobScheduler('candles:005930', { pattern }, { name: 'fetch-candles', data: target });
+    const real = (kst: string) => Math.round(s.clock.realAt(toInstant(parseKst(kst))));
+    // The 09:05 firing (fired 09:06:02), taken by the worker at 09:07:01.5, half a second before 09:07:02.
+    const job = { repeatJobKey: 'candles:005930', attemptsMade: 0, processedOn: real('2026-11-24 09:07:01.500'), opts: { prevMillis: real('2026-11-24 09:06:02'), repeat: { pattern } } } as unknown as Job;
+    const live = liveMinuteOf(job, undefined, s);
+    expect(formatKst(live.minute)).toBe('2026-11-24 09:05:00');
+    expect((await skippedByLateFiring(job, live, s)).map(formatKst)).toEqual(['2026-11-24 09:06:00']);
+  });
 });
