@@ -38,17 +38,15 @@ export function boardScheduler(t: BoardTarget, bufferMs: number): SchedulerSpec 
   return { id: schedulerIds.board(t.key), pattern: formatMinutePattern({ products: t.products, expiry: t.expiry, bufferMs }), job: 'fetch-board', data, products: t.products, expiry: t.expiry };
 }
 
-export interface ExistingScheduler {
-  id: string;
-  /** Real epoch ms of the pending firing. */
-  next?: number;
-}
-
 export interface SyncReport {
   /** Schedulers that did not exist (their instruments' earlier minutes of the session need recovery). */
   created: SchedulerSpec[];
-  /** Pattern, data or options changed: upserted; the pending firing keeps its place if it is still due. */
-  updated: SchedulerSpec[];
+  /**
+   * Pattern, data or options changed: upserted. A pending firing not yet due keeps its minute; one already
+   * due but not taken is replaced by BullMQ's upsert (`dropped`: its real ms and the pattern it was counted
+   * with), so its minute needs recovery.
+   */
+  updated: { spec: SchedulerSpec; dropped?: { firedAt: number; pattern: string } }[];
   /** Their chain of firings had ended (the firing at `lastFired` ran, no next was added): upserted again. */
   rearmed: { spec: SchedulerSpec; lastFired: number }[];
   removed: string[];
@@ -57,14 +55,14 @@ export interface SyncReport {
 const templateOf = (s: SchedulerSpec) => ({ name: s.job, data: s.data, opts: catalog[s.job].options });
 
 /** States of a scheduler's pending job in which its chain is intact (it will run and add the next firing). */
-const PENDING = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'paused']);
+const PENDING = new Set<string>(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'paused']);
 
 /**
  * `full`: also compare every existing scheduler's pattern and template (once per process start and after
  * the wanted set changed); otherwise only presence and the chain are checked (one Redis call + one per
  * long-overdue scheduler). `overdueBeforeMs`: real time before which a pending firing must have run.
  */
-export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly SchedulerSpec[], o: { full: boolean; overdueBeforeMs: number }): Promise<SyncReport> {
+export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly SchedulerSpec[], o: { full: boolean; overdueBeforeMs: number; nowMs: number }): Promise<SyncReport> {
   const fetch = q.queues.fetch;
   for (const s of wanted) parsePayload(s.job, s.data);
   // BullMQ's sorted set of schedulers → next firing: every scheduler and its next firing in one call.
@@ -95,7 +93,7 @@ export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly
     const want = templateOf(spec);
     if (cur && cur.pattern === spec.pattern && cur.name === want.name && isDeepStrictEqual(cur.template?.data, want.data) && isDeepStrictEqual(cur.template?.opts, want.opts)) continue;
     await fetch.upsertJobScheduler(spec.id, { pattern: spec.pattern }, want);
-    report.updated.push(spec);
+    report.updated.push({ spec, ...(next <= o.nowMs ? { dropped: { firedAt: next, pattern: cur?.pattern ?? spec.pattern } } : {}) });
   }
   return report;
 }

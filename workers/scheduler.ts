@@ -118,8 +118,9 @@ export class Scheduler {
     const r = this.resolved!;
     await s.batches.publishPlan({ deadlineMs: this.deadlineMs, candles: r.candles.map((c) => ({ code: c.code, products: c.products, ...(c.expiry ? { expiry: c.expiry } : {}) })) });
     // A firing more than a minute (plus real-time jitter) past due that has not run belongs to a broken chain.
-    const overdueBeforeMs = Date.now() - Math.max(5_000, s.clock.toRealMs(MINUTE));
-    const sync = await syncSchedulers(s.queues, s.redis, this.specs, { full: this.fullSync, overdueBeforeMs });
+    const nowMs = Date.now();
+    const overdueBeforeMs = nowMs - Math.max(5_000, s.clock.toRealMs(MINUTE));
+    const sync = await syncSchedulers(s.queues, s.redis, this.specs, { full: this.fullSync, overdueBeforeMs, nowMs });
     this.fullSync = false;
     const recovered = await this.recover(now, sync);
     const { active, paused } = await this.pauseOrResume(now);
@@ -128,7 +129,7 @@ export class Scheduler {
       created: sync.created.length, updated: sync.updated.length, rearmed: sync.rearmed.length, removed: sync.removed.length, recovered, active, paused,
     };
     if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.removed.length) {
-      s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.id), rearmed: sync.rearmed.map((x) => x.spec.id), removed: sync.removed }, 'job schedulers synced');
+      s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.spec.id), rearmed: sync.rearmed.map((x) => x.spec.id), removed: sync.removed }, 'job schedulers synced');
     }
     await s.redis.set(s.keys.schedulerState, JSON.stringify({ ...report, at: formatKstIso(now), realAt: new Date().toISOString() }));
     return report;
@@ -136,7 +137,8 @@ export class Scheduler {
 
   /**
    * Candle minutes that no firing will fetch: for a new scheduler, the session so far (after the newest
-   * stored minute); for a re-armed one, those after its last firing. Boards have no history at KIS.
+   * stored minute); for a re-armed one, those after its last firing; for an updated one whose due firing
+   * the upsert replaced, that firing's minute on. Boards have no history at KIS.
    */
   private async recover(now: KstTime, sync: SyncReport): Promise<number> {
     const s = this.o.services;
@@ -150,6 +152,7 @@ export class Scheduler {
         return { spec, after: (stored !== undefined && stored > baseline ? stored : baseline) as KstTime };
       }),
       ...sync.rearmed.map(({ spec, lastFired }) => ({ spec, after: s.fireTimes.minuteOf(s.fireTimes.pattern(spec.pattern), lastFired) })),
+      ...sync.updated.flatMap(({ spec, dropped }) => (dropped ? [{ spec, after: addMinutes(s.fireTimes.minuteOf(s.fireTimes.pattern(dropped.pattern), dropped.firedAt), -1) }] : [])),
     ];
     let n = 0;
     for (const { spec, after } of gaps) {

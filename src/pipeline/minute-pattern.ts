@@ -34,8 +34,6 @@ export function formatMinutePattern(p: MinutePattern): string {
   return [MINUTE_PATTERN_PREFIX, `sessions=${p.products.join(',')}`, ...(p.expiry ? [`until=${p.expiry}`] : []), `buffer=${p.bufferMs}ms`].join(' ');
 }
 
-export const isMinutePattern = (pattern: string | undefined): boolean => pattern?.split(/\s+/, 1)[0] === MINUTE_PATTERN_PREFIX;
-
 /** Parses a pattern written by formatMinutePattern (or by hand in bull-board); throws MinutePatternError naming the bad part. */
 export function parseMinutePattern(pattern: string): MinutePattern {
   const [head, ...parts] = pattern.trim().split(/\s+/);

@@ -109,6 +109,23 @@ describe('scheduler', () => {
     expect(await jobIdsOf(h, 'fetch', ['delayed'])).toHaveLength(1);
   });
 
+  it('an update that replaces a firing already due but not taken hands that minute back', async () => {
+    // 60×: a simulated minute per real second.
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 10:00:58', 60));
+    const stocks = (account: string) => [subscriptionSchema.parse({ rule: 'stocks', codes: ['005930'], account })];
+    await scheduler(h, { subs: stocks('main') }).tick();
+    // The 10:00 firing (10:01:02) comes due while no worker takes it (paused by an operator).
+    await h.services.queues.queues.fetch.pause();
+    await new Promise((r) => setTimeout(r, 400));
+    const r = await scheduler(h, { subs: stocks('second') }).tick();
+    expect(r).toMatchObject({ updated: 1, recovered: 1 });
+    // BullMQ's upsert replaced the due firing; its minute (and any after it up to the newest closed) comes back
+    // (the session before 10:00 was the first tick's backfill).
+    const recovered = (await recoveredMinutes(h)).filter((m) => m >= '2026-11-24 10:00');
+    expect(recovered[0]).toBe('2026-11-24 10:00:00');
+    expect((await h.services.queues.queues.fetch.getJobs(['waiting', 'prioritized', 'delayed'])).filter((j) => j.repeatJobKey)).toHaveLength(1);
+  });
+
   it('pauses the live queues after the close and resumes them just before the next session', async () => {
     h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 15:29:03'));
     const stocksOnly = [SUBS[0]!];
