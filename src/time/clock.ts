@@ -55,13 +55,24 @@ function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Sleeps until `clock` reads at least `now + ms`. A timer may fire a millisecond early against the wall
+ * clock (Node rounds), which on an accelerated clock is hundreds of simulated milliseconds: a caller that
+ * waited for a minute to close must never wake up before it has.
+ */
+async function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  const until = clock.now() + ms;
+  await realSleep(clock.toRealMs(ms), signal);
+  for (let left = until - clock.now(); left > 0; left = until - clock.now()) await realSleep(Math.max(1, clock.toRealMs(left)), signal);
+}
+
 export class RealClock implements Clock {
   readonly speed = 1;
   now(): Instant {
     return instant(Date.now());
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return realSleep(ms, signal);
+    return sleepOn(this, ms, signal);
   }
   toRealMs(clockMs: number): number {
     return clockMs;
@@ -89,7 +100,7 @@ export class AcceleratedClock implements Clock {
     return instant(Math.floor(this.at(Date.now())));
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return realSleep(this.toRealMs(ms), signal);
+    return sleepOn(this, ms, signal);
   }
   toRealMs(clockMs: number): number {
     return clockMs / this.speed;

@@ -13,6 +13,16 @@ describe('clock', () => {
     expect(elapsed).toBeLessThan(60_000);
   });
 
+  it('a sleep never ends before the clock has advanced by its length, even where a timer fires a millisecond early', async () => {
+    // 6,000×: one real millisecond of timer rounding would be 6 simulated seconds.
+    const clock = new AcceleratedClock(Date.parse('2026-11-24T00:00:00Z'), 6_000);
+    for (let i = 0; i < 200; i++) {
+      const t0 = clock.now();
+      await clock.sleep(12_000);
+      expect(clock.now() - t0).toBeGreaterThanOrEqual(12_000);
+    }
+  });
+
   it('gives another process the same time through its spec', () => {
     const clock = new AcceleratedClock(Date.parse('2026-11-24T00:00:00Z'), 60, Date.now() - 1000);
     const child = clockFromEnv({ [CLOCK_ENV]: JSON.stringify(clock.spec()) });
