@@ -17,7 +17,7 @@ export const isStockMarket = (m: KisMarket): m is StockMarket => (STOCK_MARKETS 
 export interface MinuteBar extends Ohlcv {
   code: string;
   time: KstTime;
-  /** Cumulative traded value of the day at the bar's end (KIS `acml_tr_pbmn`), when sent. */
+  /** Cumulative traded value of the day at the bar's end in won (KIS `acml_tr_pbmn`, converted), when sent. */
   cumValue?: number;
 }
 
@@ -25,6 +25,7 @@ export interface MinuteBar extends Ohlcv {
 export interface PeriodBar extends Ohlcv {
   code: string;
   date: KstDate;
+  /** Traded value of the period in won (KIS `acml_tr_pbmn`, converted). */
   value?: number;
 }
 
@@ -45,8 +46,9 @@ interface QuoteCommon {
   lowerLimit?: number;
   basePrice?: number;
   volume: number;
+  /** Traded value of the day so far in won (KIS `acml_tr_pbmn`, converted from KIS's unit). */
   value?: number;
-  /** Every layout field of the main block, typed (numbers, dates) — for what the summary leaves out. */
+  /** Every layout field of the main block, typed (numbers, dates; money in won) — for what the summary leaves out. */
   fields: Row;
 }
 

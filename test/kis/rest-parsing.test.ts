@@ -80,7 +80,7 @@ describe('reading blocks by layout', () => {
     expect(readArray('optionExpiries', { output1: [row] }, 'output', ['mtrt_yymm'])[0]!.mtrt_yymm).toBe('X');
     expect(findBlock({ Output2: [1] }, 'output2')).toEqual([1]);
     const price = fullRow(ENDPOINTS.foPrice.blocks.output1!.fields);
-    expect(readObject('foPrice', { output: price }, 'output1', ['futs_prpr']).futs_prpr).toBe(12.5);
+    expect(readObject('foPrice', { output: price }, 'output1', ['futs_prpr'], 'F').futs_prpr).toBe(12.5);
   });
 
   it('treats a missing array block, an empty object and blank padding rows as no data', () => {

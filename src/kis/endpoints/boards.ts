@@ -60,10 +60,11 @@ export async function optionBoard(http: KisHttp, a: OptionBoardArgs, opts?: KisC
   const family = a.family ?? 'kospi200';
   const path = ENDPOINTS.optionBoard.path;
   checkBoardExpiry(a.expiry, series, path);
+  const division = 'O';
   const { body } = await http.get(
     'optionBoard',
     {
-      FID_COND_MRKT_DIV_CODE: 'O',
+      FID_COND_MRKT_DIV_CODE: division,
       FID_COND_SCR_DIV_CODE: '20503',
       FID_MRKT_CLS_CODE: 'CO',
       FID_MTRT_CNT: a.expiry,
@@ -76,8 +77,8 @@ export async function optionBoard(http: KisHttp, a: OptionBoardArgs, opts?: KisC
     expiry: a.expiry,
     series,
     family,
-    calls: readArray('optionBoard', body, 'output1', ROW_REQUIRED).map(boardRow),
-    puts: readArray('optionBoard', body, 'output2', ROW_REQUIRED).map(boardRow),
+    calls: readArray('optionBoard', body, 'output1', ROW_REQUIRED, division).map(boardRow),
+    puts: readArray('optionBoard', body, 'output2', ROW_REQUIRED, division).map(boardRow),
   };
 }
 

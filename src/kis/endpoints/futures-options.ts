@@ -39,8 +39,9 @@ export interface FoPriceArgs {
 
 /** Current price of a future or option (FHMIF10000000), with open interest, theoretical price, IV and greeks. */
 export async function foPrice(http: KisHttp, a: FoPriceArgs, opts?: KisCallOptions): Promise<FoQuote> {
-  const { body } = await http.get('foPrice', { FID_COND_MRKT_DIV_CODE: a.market ?? foMarketOf(a.code), FID_INPUT_ISCD: a.code }, opts);
-  const r = readObject('foPrice', body, 'output1', PRICE_REQUIRED);
+  const market = a.market ?? foMarketOf(a.code);
+  const { body } = await http.get('foPrice', { FID_COND_MRKT_DIV_CODE: market, FID_INPUT_ISCD: a.code }, opts);
+  const r = readObject('foPrice', body, 'output1', PRICE_REQUIRED, market);
   const last = r.futs_last_tr_date;
   return {
     code: a.code,
@@ -108,7 +109,7 @@ export async function foMinutes(http: KisHttp, a: FoMinutesArgs, opts?: KisCallO
     },
     opts,
   );
-  return byTimeAscending(readArray('foMinutes', body, 'output2', BAR_REQUIRED).map((r) => minuteBarOf(a.code, r, 'futs')));
+  return byTimeAscending(readArray('foMinutes', body, 'output2', BAR_REQUIRED, market).map((r) => minuteBarOf(a.code, r, 'futs')));
 }
 
 export interface FoDailyArgs {
@@ -121,10 +122,11 @@ export interface FoDailyArgs {
 
 /** Period bars in `[from, to]`, at most 100 (the newest ones) per call (FHKIF03020100), ascending. */
 export async function foDaily(http: KisHttp, a: FoDailyArgs, opts?: KisCallOptions): Promise<PeriodBar[]> {
+  const market = a.market ?? foMarketOf(a.code);
   const { body } = await http.get(
     'foDaily',
     {
-      FID_COND_MRKT_DIV_CODE: a.market ?? foMarketOf(a.code),
+      FID_COND_MRKT_DIV_CODE: market,
       FID_INPUT_ISCD: a.code,
       FID_INPUT_DATE_1: kisDate(a.from),
       FID_INPUT_DATE_2: kisDate(a.to),
@@ -133,6 +135,6 @@ export async function foDaily(http: KisHttp, a: FoDailyArgs, opts?: KisCallOptio
     opts,
   );
   return byDateAscending(
-    readArray('foDaily', body, 'output2', DAILY_REQUIRED).map((r) => periodBarOf(a.code, r, 'futs', 'futs_prpr')),
+    readArray('foDaily', body, 'output2', DAILY_REQUIRED, market).map((r) => periodBarOf(a.code, r, 'futs', 'futs_prpr')),
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The one definition of KIS message layouts, used by both the client parsers and the simulator.
  * Field lists, paths and tr_ids come from KIS's workbook (generated); the facts the workbook lacks
- * (row caps, paging style, per-endpoint limits) are added here, each from the KIS protocol reference.
+ * (row caps, paging style, per-endpoint limits, the unit of every money field in `value-units.ts`) are
+ * added here, each from the KIS protocol reference.
  */
 import { REST_LAYOUTS } from './generated/rest.js';
 import { REALTIME_LAYOUTS } from './generated/realtime.js';
@@ -9,6 +10,7 @@ import type { RealtimeTrLayout, RestEndpointLayout } from './types.js';
 
 export type { RealtimeTrLayout, RestEndpointLayout, RestBlockLayout, RestQueryParam } from './types.js';
 export { REALTIME_LAYOUTS };
+export * from './value-units.js';
 
 export interface EndpointFacts {
   /** Rows per call the server returns at most (newest first). */

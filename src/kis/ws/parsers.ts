@@ -4,7 +4,7 @@
  * H0ZFCNT0); parsing reads straight from the frame's flat field array, converting only the fields a
  * record exposes, so no per-field objects are allocated.
  */
-import { REALTIME_LAYOUTS, type RealtimeTrId } from '../spec/index.js';
+import { REALTIME_LAYOUTS, WON, realtimeValueUnit, type RealtimeTrId } from '../spec/index.js';
 import type { Dated, SessionKind } from './dating.js';
 import { fieldNumber, fieldOptNumber, fieldText } from './fields.js';
 import type { BookQuote, FoNotice, FuturesTrade, OptionTrade, StockTrade, TradeCore, WsRecord, WsRecordKind } from './records.js';
@@ -65,6 +65,14 @@ function builder(layoutId: RealtimeTrId) {
 const req = (p: string, e: Int32Array, o: number, i: number): number => fieldNumber(p, e, o + i);
 /** Optional numeric field; null when the TR lacks it, the record is narrower, or the value is empty/nan. */
 const opt = (p: string, e: Int32Array, o: number, w: number, i: number): number | null => (i < w ? fieldOptNumber(p, e, o + i) : null);
+/**
+ * A money field in won, from KIS's unit for the TR (F/O: thousands of won). A cumulative value of 0 after
+ * trades is KIS not reporting it (its night-option sample: 106 contracts, value 0): null, not zero.
+ */
+const won = (v: number | null, unit: number, p: string, e: Int32Array, cumVolumeAt: number): number | null =>
+  v === null ? null : v !== 0 ? v * unit : fieldNumber(p, e, cumVolumeAt) > 0 ? null : 0;
+/** Won per unit of a TR's `acml_tr_pbmn` (looked up once per TR, not per record). */
+const valueUnit = (id: RealtimeTrId): number => realtimeValueUnit(id, 'acml_tr_pbmn') ?? WON;
 /** Optional text field ('' when absent). */
 const txt = (p: string, e: Int32Array, o: number, w: number, i: number): string => (i < w ? fieldText(p, e, o + i) : '');
 
@@ -88,13 +96,14 @@ function stockTrade(id: RealtimeTrId): Omit<TrPlan, 'trId' | 'kind' | 'session'>
   const qty = b.req('cntg_vol'), cumVol = b.req('acml_vol');
   const rate = b.opt('prdy_ctrt'), sign = b.opt('prdy_vrss_sign'), vwap = b.opt('wghn_avrg_stck_prc');
   const cumVal = b.opt('acml_tr_pbmn'), ask1 = b.opt('askp1'), bid1 = b.opt('bidp1'), side = b.opt('ccld_dvsn');
+  const valUnit = valueUnit(id);
   const cttr = b.opt('cttr'), bdate = b.opt('bsop_date'), hcls = b.opt('hour_cls_code');
   const parse: Parse = (p, e, o, w, tr, code, hhmmss, d) => {
     const r: StockTrade = {
       kind: 'stock-trade', tr, code, hhmmss, time: d.time, tradingDate: d.tradingDate,
       price: req(p, e, o, price), change: req(p, e, o, change), changeRate: opt(p, e, o, w, rate), sign: opt(p, e, o, w, sign),
       open: req(p, e, o, open), high: req(p, e, o, high), low: req(p, e, o, low), vwap: opt(p, e, o, w, vwap),
-      qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: opt(p, e, o, w, cumVal),
+      qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: won(opt(p, e, o, w, cumVal), valUnit, p, e, o + cumVol),
       ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1), side: opt(p, e, o, w, side), strength: opt(p, e, o, w, cttr),
       businessDate: txt(p, e, o, w, bdate), hourClass: txt(p, e, o, w, hcls),
     };
@@ -111,6 +120,7 @@ function futuresTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
   const open = b.req('futs_oprc', 'stck_oprc'), high = b.req('futs_hgpr', 'stck_hgpr'), low = b.req('futs_lwpr', 'stck_lwpr');
   const qty = b.req('last_cnqn'), cumVol = b.req('acml_vol');
   const rate = b.opt('futs_prdy_ctrt'), sign = b.opt('prdy_vrss_sign'), cumVal = b.opt('acml_tr_pbmn');
+  const valUnit = valueUnit(id);
   const { oi, oiChg, thpr, askQ, bidQ } = derivativeIdx(b);
   const basis = b.opt('mrkt_basis'), ask1 = b.opt('futs_askp1', 'askp1'), bid1 = b.opt('futs_bidp1', 'bidp1');
   const bandHi = b.opt('dynm_mxpr'), bandLo = b.opt('dynm_llam');
@@ -119,7 +129,7 @@ function futuresTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
       kind: 'futures-trade', tr, code, hhmmss, time: d.time, tradingDate: d.tradingDate,
       price: req(p, e, o, price), change: req(p, e, o, change), changeRate: opt(p, e, o, w, rate), sign: opt(p, e, o, w, sign),
       open: req(p, e, o, open), high: req(p, e, o, high), low: req(p, e, o, low),
-      qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: opt(p, e, o, w, cumVal),
+      qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: won(opt(p, e, o, w, cumVal), valUnit, p, e, o + cumVol),
       openInterest: opt(p, e, o, w, oi), openInterestChange: opt(p, e, o, w, oiChg), theoretical: opt(p, e, o, w, thpr),
       basis: opt(p, e, o, w, basis), ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1),
       askQty1: opt(p, e, o, w, askQ), bidQty1: opt(p, e, o, w, bidQ), bandHigh: opt(p, e, o, w, bandHi), bandLow: opt(p, e, o, w, bandLo),
@@ -136,6 +146,7 @@ function optionTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
   const open = b.req('optn_oprc'), high = b.req('optn_hgpr'), low = b.req('optn_lwpr');
   const qty = b.req('last_cnqn'), cumVol = b.req('acml_vol');
   const rate = b.opt('prdy_ctrt'), sign = b.opt('prdy_vrss_sign'), cumVal = b.opt('acml_tr_pbmn');
+  const valUnit = valueUnit(id);
   const { oi, oiChg, thpr, askQ, bidQ } = derivativeIdx(b);
   const iv = b.opt('hts_ints_vltl'), ask1 = b.opt('optn_askp1'), bid1 = b.opt('optn_bidp1');
   const delta = b.opt('delta'), gamma = b.opt('gama'), vega = b.opt('vega'), theta = b.opt('theta'), rho = b.opt('rho');
@@ -144,7 +155,7 @@ function optionTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
       kind: 'option-trade', tr, code, hhmmss, time: d.time, tradingDate: d.tradingDate,
       price: req(p, e, o, price), change: req(p, e, o, change), changeRate: opt(p, e, o, w, rate), sign: opt(p, e, o, w, sign),
       open: req(p, e, o, open), high: req(p, e, o, high), low: req(p, e, o, low),
-      qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: opt(p, e, o, w, cumVal),
+      qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: won(opt(p, e, o, w, cumVal), valUnit, p, e, o + cumVol),
       openInterest: opt(p, e, o, w, oi), openInterestChange: opt(p, e, o, w, oiChg), theoretical: opt(p, e, o, w, thpr),
       iv: opt(p, e, o, w, iv), delta: opt(p, e, o, w, delta), gamma: opt(p, e, o, w, gamma), vega: opt(p, e, o, w, vega),
       theta: opt(p, e, o, w, theta), rho: opt(p, e, o, w, rho),

@@ -32,6 +32,7 @@ export interface TradeCore extends RecordBase {
   /** This trade's quantity. */
   qty: number;
   cumVolume: number;
+  /** 누적 거래대금 in won, whatever unit the TR sends it in (F/O: thousands of won); null when not reported. */
   cumValue: number | null;
   ask1: number | null;
   bid1: number | null;
@@ -81,8 +82,6 @@ export interface BookQuote extends RecordBase {
 /** H0IFCNT0 (index futures), H0ZFCNT0 (stock futures), H0MFCNT0 (night futures): futures trade. */
 export interface FuturesTrade extends DerivativeTradeCore {
   kind: 'futures-trade';
-  /** 누적 거래대금 as sent (KIS units: million KRW for index futures). */
-  cumValue: number | null;
   /** 시장 베이시스. */
   basis: number | null;
   /** Dynamic price band (실시간 가격제한) upper/lower. */

@@ -3,7 +3,7 @@
  * list): every field of the layout, in its order, every value a string. A value for a name the layout does
  * not have is a bug in the simulator and throws at build time.
  */
-import type { RestEndpointLayout } from '../../kis/spec/index.js';
+import { ENDPOINTS, REST_VALUE_UNITS, restValueUnits, toKisUnits, type EndpointName, type RestEndpointLayout } from '../../kis/spec/index.js';
 import type { Instrument } from '../../market/types.js';
 
 export type Value = string | number | undefined;
@@ -19,12 +19,37 @@ export function defaultFor(field: string): string {
 const str = (v: Value): string | undefined =>
   v === undefined ? undefined : typeof v === 'number' ? String(v) : v;
 
-export function fillBlock(fields: readonly string[], values: Values, where: string): Record<string, string> {
+/** Endpoint and block of each layout field list that has money fields (the lists are shared by identity). */
+let moneyBlocks: WeakMap<readonly string[], { endpoint: string; block: string }> | undefined;
+function moneyBlockOf(fields: readonly string[]): { endpoint: string; block: string } | undefined {
+  if (!moneyBlocks) {
+    moneyBlocks = new WeakMap();
+    for (const [endpoint, blocks] of Object.entries(REST_VALUE_UNITS)) {
+      const ep = ENDPOINTS[endpoint as EndpointName] as RestEndpointLayout;
+      for (const block of Object.keys(blocks)) moneyBlocks.set(fieldsOf(ep, block), { endpoint, block });
+    }
+  }
+  return moneyBlocks.get(fields);
+}
+
+/**
+ * One response block in the layout's order. Money fields given as numbers are amounts in won and go out in
+ * KIS's unit for the block (`REST_VALUE_UNITS`; F/O trading value in thousands), so handlers never scale by
+ * hand; `division` (the request's market division) picks that unit on derivatives endpoints. A money field
+ * given as a string is sent as is.
+ */
+export function fillBlock(fields: readonly string[], values: Values, where: string, division?: string): Record<string, string> {
   for (const k of Object.keys(values)) {
     if (!fields.includes(k)) throw new Error(`simulator bug: ${where} has no field ${k}`);
   }
+  const money = moneyBlockOf(fields);
+  const units = money ? restValueUnits(money.endpoint, money.block, division) : undefined;
   const out: Record<string, string> = {};
-  for (const f of fields) out[f] = str(values[f]) ?? defaultFor(f);
+  for (const f of fields) {
+    const v = values[f];
+    const unit = typeof v === 'number' ? units?.get(f) : undefined;
+    out[f] = unit !== undefined ? String(toKisUnits(v as number, unit)) : str(v) ?? defaultFor(f);
+  }
   return out;
 }
 

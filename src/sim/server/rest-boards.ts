@@ -47,7 +47,7 @@ function boardRow(r: SimOptionRow, spot: number): Values {
     tmvl_val: p2(r.timeValue),
     nmix_sdpr: p2(spot),
     acml_vol: int(s.cumVolume),
-    acml_tr_pbmn: int(s.cumValue),
+    acml_tr_pbmn: s.cumValue,
     hts_otst_stpl_qty: int(s.openInterest ?? 0),
     delta_val: fmt(g.delta, 4),
     gama: fmt(g.gamma, 4),
@@ -91,7 +91,7 @@ function optionBoard(req: QuoteRequest, deps: ServerDeps) {
   const rows = (list: SimOptionRow[], block: 'output1' | 'output2') =>
     list
       .slice(0, cap)
-      .map((r) => fillBlock(fieldsOf(ep, block), boardRow(r, board.spot), `optionBoard.${block}`));
+      .map((r) => fillBlock(fieldsOf(ep, block), boardRow(r, board.spot), `optionBoard.${block}`, 'O'));
   return { blocks: { output1: rows(board.calls, 'output1'), output2: rows(board.puts, 'output2') } };
 }
 

@@ -41,7 +41,7 @@ function foSummary(inst: Instrument, s: SimSnapshot): Values {
     futs_prdy_clpr: p2(s.prevClose),
     futs_prdy_ctrt: changeRate(s.last, s.prevClose),
     acml_vol: int(s.cumVolume),
-    acml_tr_pbmn: int(s.cumValue),
+    acml_tr_pbmn: s.cumValue,
     hts_otst_stpl_qty: int(s.openInterest ?? 0),
     futs_oprc: p2(s.open),
     futs_hgpr: p2(s.high),
@@ -81,7 +81,7 @@ function greeksOf(deps: ServerDeps, inst: Instrument, now: KstTime): Values {
 }
 
 function foPrice(req: QuoteRequest, deps: ServerDeps) {
-  const { inst } = instrumentFrom(req, deps, FO_DIVS);
+  const { inst, div } = instrumentFrom(req, deps, FO_DIVS);
   const s = deps.market.snapshot(inst.code, req.now);
   const underlying = inst.underlying ?? 'KOSPI200';
   const level = deps.market.indexLevel(underlying, req.now);
@@ -104,7 +104,7 @@ function foPrice(req: QuoteRequest, deps: ServerDeps) {
   const idx = indexBlock(underlying === 'KOSDAQ150' ? '2203' : '2001', underlying, level, prevLevel);
   return {
     blocks: {
-      output1: fillBlock(fieldsOf(ep, 'output1'), o1, 'foPrice.output1'),
+      output1: fillBlock(fieldsOf(ep, 'output1'), o1, 'foPrice.output1', div),
       output2: fillBlock(fieldsOf(ep, 'output2'), idx, 'foPrice.output2'),
       output3: fillBlock(fieldsOf(ep, 'output3'), idx, 'foPrice.output3'),
     },
@@ -205,6 +205,7 @@ function foMinutes(req: QuoteRequest, deps: ServerDeps) {
         fieldsOf(ep, 'output1'),
         chartSummary(deps, inst, fieldsOf(ep, 'output1'), req.now),
         'foMinutes.output1',
+        div,
       ),
       output2: rows.map((b) => {
         const { date: d, hour } = barDateTime(b.time, night);
@@ -218,9 +219,10 @@ function foMinutes(req: QuoteRequest, deps: ServerDeps) {
             futs_hgpr: p2(b.high),
             futs_lwpr: p2(b.low),
             cntg_vol: int(b.volume),
-            acml_tr_pbmn: int(b.cumValue),
+            acml_tr_pbmn: b.cumValue,
           },
           'foMinutes.output2',
+          div,
         );
       }),
     },
@@ -228,7 +230,7 @@ function foMinutes(req: QuoteRequest, deps: ServerDeps) {
 }
 
 function foDaily(req: QuoteRequest, deps: ServerDeps) {
-  const { inst } = instrumentFrom(req, deps, FO_DIVS);
+  const { inst, div } = instrumentFrom(req, deps, FO_DIVS);
   const today = dateOf(req.now);
   const start = dateParam(req, 'FID_INPUT_DATE_1', addDays(today, -140));
   const end = dateParam(req, 'FID_INPUT_DATE_2', today);
@@ -244,6 +246,7 @@ function foDaily(req: QuoteRequest, deps: ServerDeps) {
         fieldsOf(ep, 'output1'),
         chartSummary(deps, inst, fieldsOf(ep, 'output1'), req.now),
         'foDaily.output1',
+        div,
       ),
       output2: rows.map((r) =>
         fillBlock(
@@ -255,10 +258,11 @@ function foDaily(req: QuoteRequest, deps: ServerDeps) {
             futs_hgpr: p2(r.high),
             futs_lwpr: p2(r.low),
             acml_vol: int(r.volume),
-            acml_tr_pbmn: int(r.value),
+            acml_tr_pbmn: r.value,
             mod_yn: 'N',
           },
           'foDaily.output2',
+          div,
         ),
       ),
     },

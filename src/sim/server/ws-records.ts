@@ -4,7 +4,7 @@
  * layout's exact order (e.g. futures price at index 5 for H0IFCNT0, at 2 for H0ZFCNT0 — it falls out of
  * the layout). The table below gives each KIS field NAME its meaning; it is not a field list.
  */
-import { REALTIME_LAYOUTS, type RealtimeTrLayout } from '../../kis/spec/index.js';
+import { REALTIME_LAYOUTS, WON, realtimeValueUnit, toKisUnits, type RealtimeTrLayout } from '../../kis/spec/index.js';
 import type { Instrument } from '../../market/types.js';
 import type { SimGreeks, SimQuote, SimTrade } from '../market/types.js';
 import { changeRate, changeSign, defaultFor, fmt, int } from './layout.js';
@@ -89,7 +89,6 @@ const TRADE: Record<string, Getter> = {
   cntg_vol: (c) => int(c.trade?.qty ?? 0),
   last_cnqn: (c) => int(c.trade?.qty ?? 0),
   acml_vol: (c) => int(c.trade?.cumVolume ?? c.st.lastCumVolume),
-  acml_tr_pbmn: (c) => int(c.trade?.cumValue ?? 0),
   ccld_dvsn: (c) => String(c.trade?.side ?? 1),
   seln_cntg_csnu: (c) => int(c.st.sellCount),
   shnu_cntg_csnu: (c) => int(c.st.buyCount),
@@ -135,6 +134,18 @@ const TRADE: Record<string, Getter> = {
   hts_ints_vltl: (c) => fmt(c.option?.iv ?? 0, 2),
 };
 
+/** Money fields as the model's won; sent in the TR's unit (`REALTIME_VALUE_UNITS`: F/O in thousands). */
+const MONEY_WON: Record<string, (c: RecordCtx) => number> = {
+  acml_tr_pbmn: (c) => c.trade?.cumValue ?? 0,
+};
+
+function moneyGetter(trId: string, field: string): Getter | undefined {
+  const won = MONEY_WON[field];
+  if (!won) return undefined;
+  const unit = realtimeValueUnit(trId, field) ?? WON;
+  return (c) => String(toKisUnits(won(c), unit));
+}
+
 const level = (side: 'asks' | 'bids', n: number, key: 'price' | 'qty' | 'count'): Getter => {
   return (c) => {
     const lv = c.quote?.[side][n - 1];
@@ -163,7 +174,7 @@ export type RecordBuilder = (c: RecordCtx) => string;
 /** Compiles a TR's layout into a record builder. */
 export function compileRecord(layout: RealtimeTrLayout, extra: Record<string, Getter> = {}): RecordBuilder {
   const getters: Getter[] = layout.fields.map((f) => {
-    const g = extra[f] ?? TRADE[f] ?? bookGetter(f);
+    const g = extra[f] ?? TRADE[f] ?? moneyGetter(layout.trId, f) ?? bookGetter(f);
     if (g) return g;
     const d = defaultFor(f);
     return () => d;
