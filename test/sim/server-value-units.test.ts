@@ -5,9 +5,10 @@
  * truncation), and every REST F/O value implies an average price inside the bar's or day's range.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDPOINTS, REALTIME_LAYOUTS } from '../../src/kis/spec/index.js';
+import { ENDPOINTS, REALTIME_LAYOUTS, REALTIME_VALUE_UNITS, THOUSAND_WON, WON } from '../../src/kis/spec/index.js';
 import type { Instrument } from '../../src/market/types.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
+import { MARKET_TRS, recordBuilder, type CodeState, type RecordCtx } from '../../src/sim/server/ws-records.js';
 import { type KstDate, type KstTime, dateOf, kisDate, startOfDate, toKst } from '../../src/time/kst.js';
 import { ManualClock, WsClient, approvalKey, authHeaders, get, issueToken, splitFrame } from './helpers.js';
 
@@ -80,6 +81,23 @@ function modelTrade(sim: SimulatorHandle, r: TradeRecord) {
 }
 
 describe('realtime trade TRs', () => {
+  it('every trade TR sends the value in its unit: thousands for index F/O (day and night), won for stocks and stock F/O', () => {
+    const won = 54_015_000 + 12_500; // the real mini increment plus a KOSPI200 tick's worth
+    const trs = Object.entries(MARKET_TRS).filter(([, role]) => role.feed === 'trade').map(([tr]) => tr);
+    expect(trs.sort()).toEqual(Object.keys(REALTIME_VALUE_UNITS).sort());
+    for (const tr of trs) {
+      const fields = (REALTIME_LAYOUTS as Record<string, { fields: readonly string[] }>)[tr]!.fields;
+      const ctx = {
+        inst: { code: 'A05608', kind: 'future', multiplier: 50_000 }, dec: 2, hhmmss: '152954', yyyymmdd: '20260722',
+        st: { prevClose: 1076.2, open: 1076.5, high: 1083.9, low: 1071.2, openTime: '', highTime: '', lowTime: '' } as CodeState,
+        trade: { code: 'A05608', time: 0, price: 1080.3, qty: 1, side: 1, cumVolume: 134_936, cumValue: won },
+      } as unknown as RecordCtx;
+      const value = Number(recordBuilder(tr)(ctx).split('^')[fields.indexOf('acml_tr_pbmn')]);
+      const unit = ['H0STCNT0', 'H0ZFCNT0', 'H0ZOCNT0'].includes(tr) ? WON : THOUSAND_WON;
+      expect(value, tr).toBe(Math.trunc(won / unit));
+    }
+  });
+
   it('H0IFCNT0 (KOSPI200 and mini futures): each record adds price × qty × multiplier ÷ 1000', async () => {
     const insts = [frontFuture(stream, 'kospi200'), frontFuture(stream, 'mini')];
     const got = await collect('H0IFCNT0', insts.map((i) => i.code), 25);

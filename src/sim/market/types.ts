@@ -29,7 +29,7 @@ export interface SimBar {
   low: number;
   close: number;
   volume: number;
-  /** Cumulative traded value (KRW) at the bar's end, as KIS's `acml_tr_pbmn`. */
+  /** Cumulative traded value (KRW) at the bar's end; the servers send it as `acml_tr_pbmn` in KIS's unit. */
   cumValue: number;
 }
 
