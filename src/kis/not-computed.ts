@@ -40,3 +40,25 @@ export function ivMissingReason(a: { iv?: number; price?: number; timeValue?: nu
   if (a.timeValue !== undefined && a.timeValue <= 0) return 'below_intrinsic';
   return 'not_computed';
 }
+
+/** The same rules for realtime records, whose missing values are null. */
+export const priceOrNull = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
+
+interface NullableGreeks {
+  iv: number | null;
+  delta: number | null;
+  gamma: number | null;
+  theta: number | null;
+  vega: number | null;
+  rho: number | null;
+}
+
+/** In place: an IV of 0 is none; with no IV, greeks that are all 0 (or absent) are none. */
+export function clearNotComputed(r: NullableGreeks): void {
+  if (r.iv !== null && r.iv > 0) return;
+  r.iv = null;
+  const zeroOrNone = (v: number | null) => v === null || v === 0;
+  if (zeroOrNone(r.delta) && zeroOrNone(r.gamma) && zeroOrNone(r.theta) && zeroOrNone(r.vega) && zeroOrNone(r.rho)) {
+    r.delta = r.gamma = r.theta = r.vega = r.rho = null;
+  }
+}

@@ -4,6 +4,14 @@ import { boardRow } from '../../src/kis/endpoints/boards.js';
 import { greeksOf } from '../../src/kis/endpoints/futures-options.js';
 import { readArray } from '../../src/kis/response.js';
 import type { OptionBoardRow } from '../../src/kis/types.js';
+import { decodeRecords } from '../../src/kis/ws/decode.js';
+import { FrameDater } from '../../src/kis/ws/dating.js';
+import { parseFrame } from '../../src/kis/ws/frame.js';
+import type { OptionTrade } from '../../src/kis/ws/records.js';
+import { defaultCalendar } from '../../src/market/calendar/index.js';
+import { AcceleratedClock } from '../../src/time/clock.js';
+import { parseKst, toInstant } from '../../src/time/kst.js';
+import { dataFrame, recordFields } from './ws-fixtures.js';
 
 /** KIS's own example rows of FHPIF05030100 (the API workbook, 국내옵션전광판_콜풋), strike 480 of May 2024. */
 const KIS_CALL = {
@@ -83,5 +91,31 @@ describe('greeks of a quote', () => {
     expect(greeksOf({ delta_val: 0, gama: 0, theta: 0, vega: 0, rho: 0, hts_ints_vltl: 0 })).toEqual({});
     expect(greeksOf({ delta_val: 0, gama: 0, theta: -0.01, vega: 0, hts_ints_vltl: 0 })).toEqual({ delta: 0, gamma: 0, theta: -0.01, vega: 0 });
     expect(greeksOf({ delta_val: 0, gama: 0, theta: 0, vega: 0, hts_ints_vltl: 25.1 })).toEqual({ delta: 0, gamma: 0, theta: 0, vega: 0 });
+  });
+});
+
+describe('realtime option trades (H0IOCNT0): the same rules', () => {
+  const dater = () => {
+    const d = new FrameDater(new AcceleratedClock(toInstant(parseKst('2026-11-24T10:03')), 1e-9), defaultCalendar());
+    d.begin();
+    return d;
+  };
+  const trade = (values: Record<string, string>): OptionTrade => {
+    const base = { optn_shrn_iscd: 'B01612A48', bsop_hour: '100212', optn_prpr: '3.25', optn_oprc: '3.10', optn_hgpr: '3.40', optn_lwpr: '3.05', last_cnqn: '2', acml_vol: '120' };
+    const f = parseFrame(dataFrame('H0IOCNT0', [recordFields('H0IOCNT0', { ...base, ...values })]));
+    if (f.kind !== 'data') throw new Error('expected a data frame');
+    const d = decodeRecords(f, dater());
+    if ('error' in d) throw new Error(d.error);
+    return d.records[0] as OptionTrade;
+  };
+
+  it('IV and greeks all 0 are none; an empty best ask (0) is none', () => {
+    const r = trade({ hts_ints_vltl: '0.0000', delta: '0.0000', gama: '0.0000', vega: '0.0000', theta: '0.0000', rho: '0.0000', optn_askp1: '0.00', optn_bidp1: '3.20' });
+    expect(r).toMatchObject({ iv: null, delta: null, gamma: null, vega: null, theta: null, rho: null, ask1: null, bid1: 3.2, price: 3.25 });
+  });
+
+  it('IV 0 beside computed greeks: the IV is none, the greeks stay; a real IV keeps a 0 greek', () => {
+    expect(trade({ hts_ints_vltl: '0.0000', delta: '-1.0000', theta: '0.0460' })).toMatchObject({ iv: null, delta: -1, theta: 0.046, gamma: 0 });
+    expect(trade({ hts_ints_vltl: '31.56', delta: '0.0000' })).toMatchObject({ iv: 31.56, delta: 0 });
   });
 });
