@@ -1,16 +1,16 @@
-/** Missing option values in storage: NULL with the IV's reason, a 0 where 0 cannot be real is refused, and migration 0004 repairs stored zeros. */
+/** Missing values in storage: NULL (with the IV's reason), a 0 where 0 cannot be real is refused, and migration 0004 repairs stored option zeros. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { migrate, listMigrations, MIGRATIONS_DIR } from '../../src/db/migrate.js';
-import { writeOptionChain } from '../../src/db/writer.js';
+import { writeCandles, writeOptionChain } from '../../src/db/writer.js';
 import { writeOptionMatrices } from '../../src/db/writer-matrix.js';
 import { readOptionChain, latestMatrices } from '../../src/db/readers.js';
 import { formatKst, type KstDate } from '../../src/time/kst.js';
 import type { OptionChainRow } from '../../src/db/types.js';
-import { matrixRow, T0 } from './fixtures.js';
+import { candle, matrixRow, T0 } from './fixtures.js';
 
 const dbs: TestDb[] = [];
 afterAll(async () => {
@@ -91,5 +91,16 @@ describe('option_chain_raw: missing values', () => {
     // New rows keep the rule.
     expect(await writeOptionChain(db.pool, [chainRow('B01612A13', { iv: null, ivMissingReason: 'below_intrinsic' })])).toMatchObject({ inserted: 1 });
     expect(await writeOptionMatrices(db.pool, 'k1', [{ ...matrixRow(1, 'iv'), time: T0 }], { strikesPerSide: 1 })).toMatchObject({ updated: 1 });
+  });
+});
+
+describe('candles: missing values', () => {
+  it('a candle with a 0 price is refused with the reason (KIS\'s "none"), the others are written', async () => {
+    const db = await createTestDb();
+    dbs.push(db);
+    const rows = [candle(0), candle(1, 'A01612', T0, { open: 0, high: 0, low: 0, close: 0, volume: 0 }), candle(2)];
+    expect(await writeCandles(db.pool, 'futures_101', rows)).toMatchObject({ inserted: 2, rejected: 1 });
+    const r = await db.pool.query<{ reason: string }>("SELECT reason FROM rejected_rows WHERE table_name = 'futures_101'");
+    expect(r.rows.map((x) => x.reason)).toEqual(['open 0 is not a price: a minute without trades has no candle']);
   });
 });
