@@ -25,11 +25,12 @@ const SYMBOL = 'KOSPI200:20261210';
  * strikes above the money into one as KIS shows it: volume 0, the base price as current price, no bid,
  * IV and greeks not computed (all 0).
  */
-function withUntradedStrike(env: Env): { code: () => string | undefined; levels: Set<string> } {
+function withUntradedStrike(env: Env): { code: () => string | undefined; unsolved: () => string | undefined; levels: Set<string> } {
   const market = env.sim.market;
   const board = market.optionBoard.bind(market);
   const level = market.indexLevel.bind(market);
   let code: string | undefined;
+  let unsolved: string | undefined;
   const levels = new Set<string>();
   market.indexLevel = (u, at) => {
     const v = level(u, at);
@@ -44,9 +45,13 @@ function withUntradedStrike(env: Env): { code: () => string | undefined; levels:
     row.snapshot = { ...s, last: s.prevClose, open: 0, high: 0, low: 0, cumVolume: 0, cumValue: 0 };
     row.bid = 0;
     row.greeks = { iv: 0, delta: 0, gamma: 0, theta: 0, vega: 0, rho: 0 };
+    // And the deepest in-the-money put traded, but with IV 0.0000 beside computed greeks, as KIS shows it.
+    const deep = b.puts[0]!;
+    unsolved = deep.instrument.code;
+    deep.greeks = { ...deep.greeks, iv: 0 };
     return b;
   };
-  return { code: () => code, levels };
+  return { code: () => code, unsolved: () => unsolved, levels };
 }
 
 async function failedJobs(env: Env): Promise<string[]> {
@@ -83,10 +88,11 @@ describe('option board: missing values', () => {
     const row = chain.find((r) => r.code === untraded.code());
     expect(row).toMatchObject({ price: null, bid: null, iv: null, ivMissingReason: 'no_trade', delta: null, gamma: null, theta: null, vega: null, volume: 0 });
     expect(row!.ask).toBeGreaterThan(0);
-    // The simulator, like KIS, sends IV 0 where it cannot solve one (deep in the money) with greeks from another volatility.
+    // IV 0.0000 beside computed greeks (KIS, and the simulator where its solver fails): the IV is none, the greeks stay.
     const unsolved = chain.filter((r) => r.iv === null && r.code !== row!.code);
-    expect(unsolved.length).toBeGreaterThan(0);
+    expect(unsolved.map((r) => r.code)).toContain(untraded.unsolved());
     for (const r of unsolved) {
+      expect(r.price).toBeGreaterThan(0);
       expect(r.ivMissingReason).toMatch(/^(below_intrinsic|not_computed)$/);
       expect(r.delta).not.toBeNull();
     }
