@@ -1,6 +1,7 @@
 /** zod building blocks for job payloads. Times travel as numbers (KstTime: wall-clock ms) and are re-branded here. */
 import { z } from 'zod';
 import type { KstDate, KstTime } from '../src/time/kst.js';
+import { IV_MISSING_REASONS } from '../src/market/types.js';
 
 export const kstTimeSchema = z
   .number()
@@ -35,21 +36,28 @@ export const candleSchema = z.strictObject({
 });
 export type CandlePayload = z.infer<typeof candleSchema>;
 
-/** One option of a board, normalised from KIS (`display-board-callput` rows). */
+/** A value KIS may not have: null, never 0 (src/kis/not-computed.ts says which zeros mean "none"). */
+const maybe = <T extends z.ZodTypeAny>(t: T) => t.nullable();
+
+/** One option of a board, normalised from KIS (`display-board-callput` rows); null = KIS had no value. */
 export const boardQuoteSchema = z.strictObject({
   code: codeSchema,
   right: z.enum(['call', 'put']),
   strike: z.number().positive(),
-  price,
-  bid: price,
-  ask: price,
-  volume,
-  openInterest: volume,
-  iv: z.number().finite(),
-  delta: z.number().finite(),
-  gamma: z.number().finite(),
-  theta: z.number().finite(),
-  vega: z.number().finite(),
+  /** This session's last trade; null when nothing traded. */
+  price: maybe(price.positive()),
+  /** Best bid/ask; null when that side of the book is empty. */
+  bid: maybe(price.positive()),
+  ask: maybe(price.positive()),
+  volume: maybe(volume),
+  openInterest: maybe(volume),
+  /** KIS's IV in percent; null with the reason in `ivMissing`. */
+  iv: maybe(z.number().finite().positive()),
+  ivMissing: z.enum(IV_MISSING_REASONS).nullable().optional(),
+  delta: maybe(z.number().finite()),
+  gamma: maybe(z.number().finite()),
+  theta: maybe(z.number().finite()),
+  vega: maybe(z.number().finite()),
 });
 export type BoardQuotePayload = z.infer<typeof boardQuoteSchema>;
 
@@ -59,7 +67,7 @@ export const boardSchema = z.strictObject({
   expiry: kstDateSchema,
   /** The minute the snapshot stands for (its start). */
   minute: kstTimeSchema,
-  /** Underlying index level when the board was taken, if KIS gave it. */
+  /** KOSPI200 index level when the board was taken (KIS's underlying bar), if KIS gave one. */
   spot: z.number().positive().optional(),
   quotes: z.array(boardQuoteSchema).max(400),
 });

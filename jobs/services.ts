@@ -29,7 +29,7 @@ export interface BoardTarget {
 export interface MarketData {
   /** Completed minute bars whose minute starts in [from, to), oldest first, one KIS page at most per call site. */
   minuteBars(account: string, target: CandleTarget, from: KstTime, to: KstTime, signal?: AbortSignal): Promise<CandlePayload[]>;
-  /** The current option board of one expiry. */
+  /** The current option board of one expiry, with the index level at that moment (`spot`) when KIS gives one; missing values null. */
   optionBoard(account: string, target: BoardTarget, signal?: AbortSignal): Promise<Omit<BoardPayload, 'minute'>>;
   /** Minutes one KIS minute-bar call returns at most, for paging backfills. */
   minuteRowCap(family: ProductFamily): number;

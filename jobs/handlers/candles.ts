@@ -56,6 +56,8 @@ export function normaliseBars(bars: readonly CandlePayload[], code: string, from
     if (b.code !== code) throw new BadDataError(`bar for ${b.code} in a ${code} batch`);
     if (b.time < from || b.time >= to) continue;
     if (b.time + MINUTE > now) continue; // the forming bar
+    // KIS's "none": a minute without trades sent with all-zero prices has no candle (missing, never 0).
+    if (b.volume === 0 && b.open === 0 && b.high === 0 && b.low === 0 && b.close === 0) continue;
     const lo = Math.min(b.open, b.close), hi = Math.max(b.open, b.close);
     if (!(b.low <= lo && b.high >= hi && b.low > 0)) {
       throw new BadDataError(`${code} ${formatKstIso(b.time)}: inconsistent OHLC o=${b.open} h=${b.high} l=${b.low} c=${b.close}`);

@@ -19,6 +19,7 @@ export {
   minutesPresent,
   latestDataTimes,
   latestMatrices,
+  readOptionChain,
   readDataQuality,
   type LatestDataTime,
 } from './readers.js';

@@ -10,8 +10,10 @@ import {
   type Candle,
   type DataQualityRow,
   type MatrixMetric,
+  type OptionChainRow,
   type OptionMatrixRow,
 } from './types.js';
+import type { IvMissingReason } from '../market/types.js';
 
 /** A `candles_1m`-family row as the driver returns it. */
 interface CandleRecord extends Ohlcv {
@@ -171,6 +173,45 @@ export async function recentMatrices(
     [underlyingSymbol, metric, Math.max(0, Math.floor(opts.minutes))],
   );
   return toMatrixRows(r);
+}
+
+/** An `option_chain_raw` row as the driver returns it; every value column may be NULL (missing, never 0). */
+interface ChainRecord {
+  timestamp: KstTime;
+  code: string;
+  underlying_symbol: string;
+  expiry: KstDate | null;
+  strike: number;
+  option_right: 'C' | 'P';
+  price: number | null;
+  bid: number | null;
+  ask: number | null;
+  volume: number | null;
+  open_interest: number | null;
+  iv: number | null;
+  iv_missing_reason: IvMissingReason | null;
+  delta: number | null;
+  gamma: number | null;
+  theta: number | null;
+  vega: number | null;
+  underlying_price: number | null;
+}
+
+/** Every strike of the board snapshot of `underlyingSymbol` at `time`, calls then puts, by strike. */
+export async function readOptionChain(
+  pool: pg.Pool,
+  q: { underlyingSymbol: string; time: KstTime },
+): Promise<OptionChainRow[]> {
+  const r = await pool.query<ChainRecord>(
+    `SELECT * FROM option_chain_raw WHERE underlying_symbol = $1 AND "timestamp" = $2 ORDER BY option_right, strike`,
+    [q.underlyingSymbol, formatKst(q.time)],
+  );
+  return r.rows.map((x) => ({
+    time: x.timestamp, code: x.code, underlyingSymbol: x.underlying_symbol, expiry: x.expiry, strike: x.strike,
+    right: x.option_right === 'C' ? 'call' : 'put', price: x.price, bid: x.bid, ask: x.ask, volume: x.volume,
+    openInterest: x.open_interest, iv: x.iv, ivMissingReason: x.iv_missing_reason, delta: x.delta, gamma: x.gamma,
+    theta: x.theta, vega: x.vega, underlyingPrice: x.underlying_price,
+  }));
 }
 
 /** Completeness reports of a trading date (all instruments, or one). */

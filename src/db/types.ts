@@ -1,6 +1,6 @@
 /** Row types of the storage layer: what producers hand to `src/db/writer*.ts` and readers return. */
 import type { KstDate, KstTime } from '../time/kst.js';
-import type { Instrument, Ohlcv } from '../market/types.js';
+import type { Instrument, IvMissingReason, Ohlcv } from '../market/types.js';
 
 /** A one-minute candle labelled by the start of its minute (KST wall-clock). */
 export interface Candle extends Ohlcv {
@@ -36,7 +36,11 @@ export interface Quote {
   totalBidSize?: number | null;
 }
 
-/** One strike of one option-board snapshot with KIS's own IV and greeks. */
+/**
+ * One strike of one option-board snapshot with KIS's own IV and greeks. A value KIS did not have is null
+ * (never 0): `price` null = no trade this session, `bid`/`ask` null = that side of the book is empty,
+ * `iv` null with `ivMissingReason` saying why, greeks null = KIS computed none.
+ */
 export interface OptionChainRow {
   time: KstTime;
   code: string;
@@ -51,6 +55,7 @@ export interface OptionChainRow {
   volume?: number | null;
   openInterest?: number | null;
   iv?: number | null;
+  ivMissingReason?: IvMissingReason | null;
   delta?: number | null;
   gamma?: number | null;
   theta?: number | null;

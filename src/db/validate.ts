@@ -76,6 +76,9 @@ export function candleProblem(c: Candle): string | null {
     numberProblem('openInterest', c.openInterest, { optional: true, integer: true }),
   );
   if (basic) return basic;
+  // No KRX price is 0: a 0 is KIS's "none" (a minute without trades), and a missing candle is no row.
+  const zero = (['open', 'high', 'low', 'close'] as const).find((f) => c[f] === 0);
+  if (zero) return `${zero} 0 is not a price: a minute without trades has no candle`;
   if (c.high < c.low) return `high ${c.high} < low ${c.low}`;
   if (c.open < c.low || c.open > c.high) return `open ${c.open} outside [low ${c.low}, high ${c.high}]`;
   if (c.close < c.low || c.close > c.high) return `close ${c.close} outside [low ${c.low}, high ${c.high}]`;

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import type { KstDate } from '../time/kst.js';
+import { IV_MISSING_REASONS } from '../market/types.js';
 import { ensureCandleTable, ensureDayPartition, forgetTables } from './dynamic-tables.js';
 import { StorageWriteError } from './errors.js';
 import { assertCandleTable, isDayPartition, type CandleFamily } from './names.js';
@@ -211,6 +212,18 @@ export const underlyingSymbolProblem = (v: unknown): string | null =>
     ? null
     : `underlyingSymbol ${JSON.stringify(v)} is not '<UNDERLYING>:<YYYYMMDD>'`;
 
+/** A 0 where 0 cannot be real is KIS's "none" leaking through: missing is null (src/kis/not-computed.ts). */
+const notAValueProblem = (field: string, v: number | null | undefined): string | null =>
+  v === 0 ? `${field} 0 is not a value: a missing ${field} is stored as null` : null;
+
+function ivMissingProblem(o: OptionChainRow): string | null {
+  const why = o.ivMissingReason;
+  if (why === undefined || why === null) return null;
+  if (!(IV_MISSING_REASONS as readonly string[]).includes(why))
+    return `ivMissingReason ${JSON.stringify(why)} is not one of ${IV_MISSING_REASONS.join(', ')}`;
+  return o.iv === undefined || o.iv === null ? null : `ivMissingReason ${why} given with iv ${o.iv}`;
+}
+
 const GREEKS = ['delta', 'gamma', 'theta', 'vega'] as const;
 const chainSpec: UpsertSpec<OptionChainRow> = {
   label: 'option_chain_raw',
@@ -228,6 +241,7 @@ const chainSpec: UpsertSpec<OptionChainRow> = {
     num('volume', (o) => o.volume, 'BIGINT'),
     num('open_interest', (o) => o.openInterest, 'BIGINT'),
     num('iv', (o) => o.iv),
+    { name: 'iv_missing_reason', type: 'TEXT', get: (o) => o.ivMissingReason ?? null },
     ...GREEKS.map((g) => num<OptionChainRow>(g, (o) => o[g])),
     num('underlying_price', (o) => o.underlyingPrice),
   ],
@@ -245,6 +259,8 @@ const chainSpec: UpsertSpec<OptionChainRow> = {
       ...(['price', 'bid', 'ask', 'iv', 'underlyingPrice'] as const).map((f) =>
         numberProblem(f, o[f], { optional: true }),
       ),
+      ...(['price', 'bid', 'ask', 'iv', 'underlyingPrice'] as const).map((f) => notAValueProblem(f, o[f])),
+      ivMissingProblem(o),
       numberProblem('volume', o.volume, { optional: true, integer: true }),
       numberProblem('openInterest', o.openInterest, { optional: true, integer: true }),
       ...GREEKS.map((g) => numberProblem(g, o[g], { optional: true, signed: true })),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { type Clock, RealClock } from '../time/clock.js';
+import * as boardTop from './endpoints/board-top.js';
 import * as boards from './endpoints/boards.js';
 import * as fo from './endpoints/futures-options.js';
 import * as holidays from './endpoints/holidays.js';
@@ -85,6 +86,7 @@ export interface KisClient {
   optionBoard: Method<boards.OptionBoardArgs, T.OptionBoard>;
   optionExpiries(opts?: KisCallOptions): Promise<T.OptionExpiry[]>;
   futuresBoard: Method<boards.FuturesBoardArgs, T.FuturesBoardRow[]>;
+  underlyingBar: Method<boardTop.UnderlyingBarArgs, T.UnderlyingBar>;
   holidayPage: Method<holidays.HolidayPageArgs, holidays.HolidayPage>;
   holidays: Method<holidays.HolidaysArgs, T.HolidayRow[]>;
   /** Minute bars covering `[from, to]`, ascending, deduplicated (pages back in time as needed). */
@@ -146,6 +148,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
     optionBoard: (a, c) => boards.optionBoard(http, a, c),
     optionExpiries: (c) => boards.optionExpiries(http, c),
     futuresBoard: (a, c) => boards.futuresBoard(http, a, c),
+    underlyingBar: (a, c) => boardTop.underlyingBar(http, a, c),
     holidayPage: (a, c) => holidays.holidayPage(http, a, c),
     holidays: (a, c) => holidays.fetchHolidays(http, a, c),
     fetchMinuteBars: (a, c) => fetchMinuteBars(client, a, c),

@@ -1,6 +1,6 @@
 /** Typed results of the KIS REST endpoints. Prices in the instrument's units, times KST wall-clock. */
 import type { KstDate, KstTime } from '../time/kst.js';
-import type { Ohlcv } from '../market/types.js';
+import type { IvMissingReason, Ohlcv } from '../market/types.js';
 import type { Row } from './fields.js';
 
 /** Stock market divisions: KRX, Nextrade, integrated. */
@@ -81,13 +81,16 @@ export type OptionFamily = 'kospi200' | 'mini' | 'kosdaq150';
 export interface OptionBoardRow {
   code: string;
   strike: number;
-  price: number;
+  /** Last trade of this session; undefined when nothing traded (KIS then shows the base price). */
+  price?: number;
   change?: number;
   bid?: number;
   ask?: number;
   volume?: number;
   openInterest?: number;
   iv?: number;
+  /** Why `iv` is undefined. */
+  ivMissing?: IvMissingReason;
   greeks: Greeks;
   theoretical?: number;
   intrinsic?: number;
@@ -122,6 +125,16 @@ export interface FuturesBoardRow {
   openInterest?: number;
   theoretical?: number;
   daysToExpiry?: number;
+  fields: Row;
+}
+
+/** The [0503] top bar: the underlying index next to one of its futures. */
+export interface UnderlyingBar {
+  futureCode: string;
+  /** Underlying index level (`unas_prpr`), e.g. KOSPI200. */
+  index?: number;
+  futurePrice?: number;
+  name?: string;
   fields: Row;
 }
 

@@ -33,6 +33,15 @@ export interface Ohlcv {
   volume: number;
 }
 
+/**
+ * Why an option-board row has no implied volatility (stored in `option_chain_raw.iv_missing_reason`):
+ * `no_trade` (nothing traded this session, so no price to solve from), `below_intrinsic` (the price is at
+ * or below intrinsic value: no volatility reproduces it), `not_computed` (KIS sent none although it had a
+ * price above intrinsic).
+ */
+export const IV_MISSING_REASONS = ['no_trade', 'below_intrinsic', 'not_computed'] as const;
+export type IvMissingReason = (typeof IV_MISSING_REASONS)[number];
+
 export type InstrumentKind = 'stock' | 'future' | 'call' | 'put';
 /** Product family: which table family and rules apply. */
 export type ProductFamily = 'stock' | 'kospi200' | 'mini' | 'kosdaq150';

@@ -39,7 +39,10 @@ export interface StrategyInput {
   batch: Map<string, Candle>;
   /** The last `n` candles of `symbol` up to and including this minute, oldest first (n ≤ `lookback`). */
   history: (symbol: string, n: number) => Candle[];
-  /** The newest stored matrix at or before `time`, for the matrices the strategy declared. */
+  /**
+   * The newest stored matrix at or before `time`, for the matrices the strategy declared. A cell is null
+   * where there is no value (strike not listed, no trade, IV not computed: docs/storage.md), never 0.
+   */
   matrix: (underlyingSymbol: string, metric: MatrixMetric) => OptionMatrixRow | undefined;
   /** Instruments without a candle for this minute (failed, late, or no trade). */
   missing: string[];

@@ -28,6 +28,12 @@ describe('normaliseBars', () => {
     expect(normaliseBars([bar(3)], 'A01612', from, to, addMinutes(t0, 4)).map((b) => b.time)).toEqual([addMinutes(t0, 3)]);
   });
 
+  it("skips a minute KIS sends without trades as all-zero prices (missing, not a candle at 0)", () => {
+    const now = addMinutes(t0, 10);
+    const empty = bar(1, { open: 0, high: 0, low: 0, close: 0, volume: 0 });
+    expect(normaliseBars([bar(0), empty, bar(2)], 'A01612', t0, now, now).map((b) => b.time)).toEqual([t0, addMinutes(t0, 2)]);
+  });
+
   it('rejects impossible bars and foreign codes as bad data (no retries), naming the instrument and minute', () => {
     const now = addMinutes(t0, 10);
     const bad = () => normaliseBars([bar(1, { high: 98 })], 'A01612', t0, now, now);

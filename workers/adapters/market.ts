@@ -1,10 +1,10 @@
 /** The pipeline's MarketData port over the KIS client: minute bars per market division, option boards. */
-import { type KstTime, addMinutes, dateOf } from '../../src/time/kst.js';
+import { type KstTime, addDays, addMinutes, dateOf, toKst } from '../../src/time/kst.js';
 import type { KstDate } from '../../src/time/kst.js';
 import type { TradingCalendar } from '../../src/market/calendar/index.js';
-import { weeklyExpiryFromLabel } from '../../src/market/instruments/index.js';
+import { frontFuture, weeklyExpiryFromLabel } from '../../src/market/instruments/index.js';
 import type { KisAccounts } from '../../src/kis/accounts.js';
-import type { KisMarket, OptionBoard, OptionBoardRow } from '../../src/kis/types.js';
+import type { KisMarket, OptionBoard, OptionBoardRow, UnderlyingBar } from '../../src/kis/types.js';
 import { ENDPOINTS } from '../../src/kis/spec/index.js';
 import type { BoardQuotePayload, CandlePayload } from '../../jobs/payloads.js';
 import type { MarketData } from '../../jobs/services.js';
@@ -29,11 +29,23 @@ export function boardExpiryParam(series: 'monthly' | 'weekly-thu' | 'weekly-mon'
   throw new BadDataError(`${expiry} is not a ${series} expiry by the calendar`);
 }
 
+/** KIS's "none" is undefined in the client (src/kis/not-computed.ts) and null in payloads, never 0. */
+const orNull = (v: number | undefined): number | null => v ?? null;
+
 function quotes(rows: OptionBoardRow[], right: 'call' | 'put'): BoardQuotePayload[] {
   return rows.map((r) => ({
-    code: r.code, right, strike: r.strike, price: r.price, bid: r.bid ?? 0, ask: r.ask ?? 0, volume: r.volume ?? 0, openInterest: r.openInterest ?? 0,
-    iv: r.iv ?? 0, delta: r.greeks.delta ?? 0, gamma: r.greeks.gamma ?? 0, theta: r.greeks.theta ?? 0, vega: r.greeks.vega ?? 0,
+    code: r.code, right, strike: r.strike, price: orNull(r.price), bid: orNull(r.bid), ask: orNull(r.ask), volume: orNull(r.volume), openInterest: orNull(r.openInterest),
+    iv: orNull(r.iv), ivMissing: r.ivMissing ?? null,
+    delta: orNull(r.greeks.delta), gamma: orNull(r.greeks.gamma), theta: orNull(r.greeks.theta), vega: orNull(r.greeks.vega),
   }));
+}
+
+/**
+ * A KOSPI200 future listed today and still trading tonight, for the [0503] top bar that carries the index
+ * level: the front contract of tomorrow (on an expiry day the next one, which is listed too).
+ */
+function liveKospi200Future(now: KstTime, calendar: TradingCalendar): string {
+  return frontFuture('kospi200', addDays(dateOf(now), 1), calendar).code;
 }
 
 export function createMarketData(accounts: KisAccounts, calendar: TradingCalendar): MarketData {
@@ -65,8 +77,17 @@ export function createMarketData(accounts: KisAccounts, calendar: TradingCalenda
       const client = accounts.get(account);
       if (target.underlying !== 'KOSPI200') throw new BadDataError(`option boards are collected for KOSPI200 only, not ${target.underlying}`);
       const expiry = boardExpiryParam(target.series, target.expiry, calendar);
-      const b: OptionBoard = await client.optionBoard({ expiry, series: target.series, family: 'kospi200' }, signal ? { signal } : {});
-      return { underlying: target.underlying, series: target.series, expiry: target.expiry, quotes: [...quotes(b.calls, 'call'), ...quotes(b.puts, 'put')] };
+      const opts = signal ? { signal } : {};
+      // The index level at the board's moment: both calls go out together (the board has no underlying field).
+      const [b, top]: [OptionBoard, UnderlyingBar] = await Promise.all([
+        client.optionBoard({ expiry, series: target.series, family: 'kospi200' }, opts),
+        client.underlyingBar({ futureCode: liveKospi200Future(toKst(client.clock.now()), calendar) }, opts),
+      ]);
+      return {
+        underlying: target.underlying, series: target.series, expiry: target.expiry,
+        ...(top.index !== undefined ? { spot: top.index } : {}),
+        quotes: [...quotes(b.calls, 'call'), ...quotes(b.puts, 'put')],
+      };
     },
     minuteRowCap(family) {
       return (family === 'stock' ? ENDPOINTS.stockMinutesPast.rowCap : ENDPOINTS.foMinutes.rowCap) ?? 30;

@@ -46,7 +46,7 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
       const rows: OptionChainRow[] = board.quotes.map((q) => ({
         time: board.minute, code: q.code, underlyingSymbol: sym, expiry: board.expiry, strike: q.strike, right: q.right,
         price: q.price, bid: q.bid, ask: q.ask, volume: q.volume, openInterest: q.openInterest,
-        iv: q.iv, delta: q.delta, gamma: q.gamma, theta: q.theta, vega: q.vega, underlyingPrice: board.spot ?? null,
+        iv: q.iv, ivMissingReason: q.ivMissing ?? null, delta: q.delta, gamma: q.gamma, theta: q.theta, vega: q.vega, underlyingPrice: board.spot ?? null,
       }));
       let n = rows.length ? changed(await writeOptionChain(pool, rows)) : 0;
       const product = MATRIX_PRODUCT[board.underlying.toUpperCase()];

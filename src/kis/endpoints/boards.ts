@@ -6,8 +6,10 @@ import { readArray } from '../response.js';
 import { ENDPOINTS } from '../spec/index.js';
 import type { FuturesBoardRow, OptionBoard, OptionBoardRow, OptionExpiry, OptionFamily, OptionSeriesParam } from '../types.js';
 import { greeksOf } from './futures-options.js';
+import { ivMissingReason, ivOrNone, priceOrNone } from '../not-computed.js';
 
-const ROW_REQUIRED = ['acpr', 'optn_shrn_iscd', 'optn_prpr'];
+/** A blank price is a strike without one, not a broken row. */
+const ROW_REQUIRED = ['acpr', 'optn_shrn_iscd'];
 const FUTURES_REQUIRED = ['futs_shrn_iscd', 'futs_prpr'];
 const EXPIRY_REQUIRED = ['mtrt_yymm_code', 'mtrt_yymm'];
 
@@ -31,17 +33,25 @@ export function checkBoardExpiry(expiry: string, series: OptionSeriesParam, endp
   }
 }
 
-function boardRow(r: Row): OptionBoardRow {
-  const row: OptionBoardRow = { code: text(r, 'optn_shrn_iscd'), strike: num(r, 'acpr'), price: num(r, 'optn_prpr'), greeks: greeksOf(r), fields: r };
-  const opt: Array<[keyof OptionBoardRow, string]> = [
-    ['change', 'optn_prdy_vrss'], ['bid', 'optn_bidp'], ['ask', 'optn_askp'], ['volume', 'acml_vol'],
-    ['openInterest', 'hts_otst_stpl_qty'], ['iv', 'hts_ints_vltl'], ['theoretical', 'hts_thpr'],
-    ['intrinsic', 'invl_val'], ['timeValue', 'tmvl_val'],
-  ];
-  for (const [k, f] of opt) {
-    const v = optNum(r, f);
+const BOARD_NUMBERS: ReadonlyArray<[keyof OptionBoardRow, string]> = [
+  ['change', 'optn_prdy_vrss'], ['volume', 'acml_vol'], ['openInterest', 'hts_otst_stpl_qty'], ['intrinsic', 'invl_val'], ['timeValue', 'tmvl_val'],
+];
+/** Prices where KIS's 0 means none: an empty side of the book, no theoretical price (src/kis/not-computed.ts). */
+const BOARD_PRICES: ReadonlyArray<[keyof OptionBoardRow, string]> = [['bid', 'optn_bidp'], ['ask', 'optn_askp'], ['theoretical', 'hts_thpr']];
+
+/** One board row; KIS's zeros that mean "none" become undefined (src/kis/not-computed.ts). */
+export function boardRow(r: Row): OptionBoardRow {
+  const row: OptionBoardRow = { code: text(r, 'optn_shrn_iscd'), strike: num(r, 'acpr'), greeks: greeksOf(r), fields: r };
+  const set = (k: keyof OptionBoardRow, v: number | undefined) => {
     if (v !== undefined) (row as unknown as Record<string, number>)[k] = v;
-  }
+  };
+  for (const [k, f] of BOARD_NUMBERS) set(k, optNum(r, f));
+  for (const [k, f] of BOARD_PRICES) set(k, priceOrNone(optNum(r, f)));
+  // Untraded this session, KIS shows the base price (기준가) as `optn_prpr`: not a trade, so no price.
+  set('price', row.volume === 0 ? undefined : priceOrNone(optNum(r, 'optn_prpr')));
+  set('iv', ivOrNone(optNum(r, 'hts_ints_vltl')));
+  const missing = ivMissingReason(row);
+  if (missing) row.ivMissing = missing;
   const atm = optText(r, 'atm_cls_name');
   if (atm) row.atm = atm;
   return row;

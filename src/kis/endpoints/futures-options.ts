@@ -4,6 +4,7 @@ import { num, optNum, optText, type Row } from '../fields.js';
 import type { KisCallOptions, KisHttp } from '../http.js';
 import { readArray, readObject } from '../response.js';
 import type { FoMarket, FoQuote, Greeks, MinuteBar, Period, PeriodBar } from '../types.js';
+import { greeksOrNone, ivOrNone } from '../not-computed.js';
 import { byDateAscending, byTimeAscending, minuteBarOf, periodBarOf } from './bars.js';
 
 const PRICE_REQUIRED = ['futs_prpr', 'futs_prdy_vrss', 'futs_prdy_ctrt', 'acml_vol', 'futs_oprc', 'futs_hgpr', 'futs_lwpr'];
@@ -22,14 +23,17 @@ export function foMarketOf(code: string): FoMarket {
   return index ? 'F' : 'JF';
 }
 
-/** KIS's greeks of a quote or board row; only those KIS filled in (`delta_val`, `gama`, …). */
+/**
+ * KIS's greeks of a quote or board row; only those KIS filled in (`delta_val`, `gama`, …), and none when
+ * KIS computed none (every greek 0 and no IV: src/kis/not-computed.ts).
+ */
 export const greeksOf = (r: Row): Greeks => {
   const g: Greeks = {};
   for (const [k, f] of [['delta', 'delta_val'], ['gamma', 'gama'], ['theta', 'theta'], ['vega', 'vega'], ['rho', 'rho']] as const) {
     const v = optNum(r, f);
     if (v !== undefined) g[k] = v;
   }
-  return g;
+  return greeksOrNone(g, ivOrNone(optNum(r, 'hts_ints_vltl')));
 };
 
 export interface FoPriceArgs {
@@ -65,7 +69,7 @@ export async function foPrice(http: KisHttp, a: FoPriceArgs, opts?: KisCallOptio
     ...(typeof last === 'string' ? { lastTradingDate: last as KstDate } : {}),
     daysToExpiry: optNum(r, 'hts_rmnn_dynu'),
     strike: optNum(r, 'acpr') || undefined,
-    iv: optNum(r, 'hts_ints_vltl'),
+    iv: ivOrNone(optNum(r, 'hts_ints_vltl')),
     greeks: greeksOf(r),
     fields: r,
   };

@@ -7,6 +7,7 @@
 import { REALTIME_LAYOUTS, WON, realtimeValueUnit, type RealtimeTrId } from '../spec/index.js';
 import type { Dated, SessionKind } from './dating.js';
 import { fieldNumber, fieldOptNumber, fieldText } from './fields.js';
+import { clearNotComputed, priceOrNull } from '../not-computed.js';
 import type { BookQuote, FoNotice, FuturesTrade, OptionTrade, StockTrade, TradeCore, WsRecord, WsRecordKind } from './records.js';
 
 /** Index used for fields a TR does not have: always ≥ the record width, so reads give undefined. */
@@ -104,7 +105,7 @@ function stockTrade(id: RealtimeTrId): Omit<TrPlan, 'trId' | 'kind' | 'session'>
       price: req(p, e, o, price), change: req(p, e, o, change), changeRate: opt(p, e, o, w, rate), sign: opt(p, e, o, w, sign),
       open: req(p, e, o, open), high: req(p, e, o, high), low: req(p, e, o, low), vwap: opt(p, e, o, w, vwap),
       qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: won(opt(p, e, o, w, cumVal), valUnit, p, e, o + cumVol),
-      ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1), side: opt(p, e, o, w, side), strength: opt(p, e, o, w, cttr),
+      ask1: priceOrNull(opt(p, e, o, w, ask1)), bid1: priceOrNull(opt(p, e, o, w, bid1)), side: opt(p, e, o, w, side), strength: opt(p, e, o, w, cttr),
       businessDate: txt(p, e, o, w, bdate), hourClass: txt(p, e, o, w, hcls),
     };
     return tradeComplete(r);
@@ -130,8 +131,8 @@ function futuresTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
       price: req(p, e, o, price), change: req(p, e, o, change), changeRate: opt(p, e, o, w, rate), sign: opt(p, e, o, w, sign),
       open: req(p, e, o, open), high: req(p, e, o, high), low: req(p, e, o, low),
       qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: won(opt(p, e, o, w, cumVal), valUnit, p, e, o + cumVol),
-      openInterest: opt(p, e, o, w, oi), openInterestChange: opt(p, e, o, w, oiChg), theoretical: opt(p, e, o, w, thpr),
-      basis: opt(p, e, o, w, basis), ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1),
+      openInterest: opt(p, e, o, w, oi), openInterestChange: opt(p, e, o, w, oiChg), theoretical: priceOrNull(opt(p, e, o, w, thpr)),
+      basis: opt(p, e, o, w, basis), ask1: priceOrNull(opt(p, e, o, w, ask1)), bid1: priceOrNull(opt(p, e, o, w, bid1)),
       askQty1: opt(p, e, o, w, askQ), bidQty1: opt(p, e, o, w, bidQ), bandHigh: opt(p, e, o, w, bandHi), bandLow: opt(p, e, o, w, bandLo),
     };
     return tradeComplete(r);
@@ -156,11 +157,13 @@ function optionTrade(id: RealtimeTrId): ReturnType<typeof stockTrade> {
       price: req(p, e, o, price), change: req(p, e, o, change), changeRate: opt(p, e, o, w, rate), sign: opt(p, e, o, w, sign),
       open: req(p, e, o, open), high: req(p, e, o, high), low: req(p, e, o, low),
       qty: req(p, e, o, qty), cumVolume: req(p, e, o, cumVol), cumValue: won(opt(p, e, o, w, cumVal), valUnit, p, e, o + cumVol),
-      openInterest: opt(p, e, o, w, oi), openInterestChange: opt(p, e, o, w, oiChg), theoretical: opt(p, e, o, w, thpr),
+      openInterest: opt(p, e, o, w, oi), openInterestChange: opt(p, e, o, w, oiChg), theoretical: priceOrNull(opt(p, e, o, w, thpr)),
       iv: opt(p, e, o, w, iv), delta: opt(p, e, o, w, delta), gamma: opt(p, e, o, w, gamma), vega: opt(p, e, o, w, vega),
       theta: opt(p, e, o, w, theta), rho: opt(p, e, o, w, rho),
-      ask1: opt(p, e, o, w, ask1), bid1: opt(p, e, o, w, bid1), askQty1: opt(p, e, o, w, askQ), bidQty1: opt(p, e, o, w, bidQ),
+      ask1: priceOrNull(opt(p, e, o, w, ask1)), bid1: priceOrNull(opt(p, e, o, w, bid1)), askQty1: opt(p, e, o, w, askQ), bidQty1: opt(p, e, o, w, bidQ),
     };
+    // KIS's 0 for an IV or greeks it did not compute, as on the board (src/kis/not-computed.ts).
+    clearNotComputed(r);
     return tradeComplete(r);
   };
   return { b, codeIdx: code, timeIdx: time, parse, ...common(b) };
