@@ -12,6 +12,7 @@ import type { ServerDeps } from './deps.js';
 import { BusinessError, gatewayError, oauthError, type RestAnswer } from './rest-errors.js';
 import { hashkey, tokenIssue, tokenRevoke, wsApproval } from './rest-oauth.js';
 import { padRight } from './layout.js';
+import { CONTENT_LENGTH, CONTENT_TYPE, JSON_TYPE, newGtUid } from './wire-headers.js';
 
 export interface QuoteRequest {
   /** Query parameter by name, case-insensitive. */
@@ -86,7 +87,17 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       if (route.fn === 'approval') return wsApproval(deps, body);
       return hashkey(deps, req.headers, raw, body);
     }
-    return quote(req, url, route.name);
+    return withGatewayHeaders(req, quote(req, url, route.name));
+  }
+
+  /**
+   * Every `/uapi` answer of the gateway carries a `gt_uid`, and the request's `tr_id` echoed (also on
+   * gateway errors, where the workbook says nothing: assumed). A bare proxy page (the 502 fault) has neither.
+   */
+  function withGatewayHeaders(req: IncomingMessage, a: RestAnswer): RestAnswer {
+    if (a.raw !== undefined) return a;
+    const trId = header(req, 'tr_id');
+    return { ...a, headers: { ...(trId ? { tr_id: trId } : {}), ...a.headers, gt_uid: newGtUid() } };
   }
 
   function quote(req: IncomingMessage, url: URL, name: EndpointName): RestAnswer {
@@ -184,9 +195,10 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     }
     const body = Buffer.from(text, 'utf8');
+    // Names exactly as KIS writes them (see wire-headers.ts): Node keeps the case it is given.
     res.writeHead(a.status, {
-      'content-type': a.raw === undefined ? 'application/json; charset=utf-8' : 'text/html',
-      'content-length': body.length,
+      [CONTENT_TYPE]: a.raw === undefined ? JSON_TYPE : 'text/html',
+      [CONTENT_LENGTH]: body.length,
       ...a.headers,
     });
     res.end(body);
