@@ -70,6 +70,11 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
 
   async function answer(req: IncomingMessage, raw: string): Promise<RestAnswer> {
     const url = new URL(req.url ?? '/', 'http://sim');
+    const a = await routeAnswer(req, url, raw);
+    return url.pathname.startsWith('/uapi/') ? withGatewayHeaders(req, a) : a;
+  }
+
+  async function routeAnswer(req: IncomingMessage, url: URL, raw: string): Promise<RestAnswer> {
     const route = routes.get(url.pathname);
     if (!route) return gatewayError('EGW00202', 404);
     if (route.kind === 'oauth') {
@@ -87,7 +92,7 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       if (route.fn === 'approval') return wsApproval(deps, body);
       return hashkey(deps, req.headers, raw, body);
     }
-    return withGatewayHeaders(req, quote(req, url, route.name));
+    return quote(req, url, route.name);
   }
 
   /**
@@ -140,19 +145,22 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
     if (!trId) return gatewayError('OPSQ9999');
     if (trId !== ep.trIdReal && trId !== ep.trIdPaper) return gatewayError('OPSQ0002');
     if (account.mode === 'paper' && ep.trIdPaper === null) return gatewayError('EGW00213');
+    const trContHeader = ep.responseHeaders.includes('tr_cont');
+    // A refusal in the body (HTTP 200, rt_cd "1") comes with the same headers as a last page.
+    const refusalHeaders = { tr_id: trId, ...(trContHeader ? { tr_cont: 'D' } : {}) };
     const params = new Map<string, string>();
     for (const [k, v] of url.searchParams) params.set(k.toUpperCase(), v);
     for (const p of ep.query) {
       if (p.required && !params.has(p.name.toUpperCase())) {
         return {
           status: 200,
+          headers: refusalHeaders,
           body: { rt_cd: '1', msg_cd: 'OPSQ2002', msg1: `ERROR : INPUT_FIELD_NOT_FOUND [${p.name}]` },
         };
       }
     }
     const handler = handlers[name];
     if (!handler) return gatewayError('OPSQ0002');
-    const trContHeader = ep.responseHeaders.includes('tr_cont');
     try {
       const res = handler(
         {
@@ -175,7 +183,7 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       if (e instanceof BusinessError) {
         return {
           status: 200,
-          headers: { tr_id: trId, ...(trContHeader ? { tr_cont: 'D' } : {}) },
+          headers: refusalHeaders,
           body: { rt_cd: '1', msg_cd: e.msgCd, msg1: padRight(e.msg1, 20) },
         };
       }
