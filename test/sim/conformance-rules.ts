@@ -42,7 +42,8 @@ export function expectWireValue(where: string, field: string, value: unknown): v
   expect(typeof value, where).toBe('string');
   const v = value as string;
   expect(ARTEFACT.test(v), `${where} = ${JSON.stringify(v)}`).toBe(false);
-  if (field.endsWith('_yn')) expect(v, where).toMatch(/^[YN]?$/);
+  // A one-character flag: Y/N mostly, digits on the notices (rfus_yn 0/1, cntg_yn 1/2, acpt_yn 1/2/3).
+  if (field.endsWith('_yn')) expect(v, where).toMatch(/^[YN0-9]?$/);
   if (field.endsWith('_date')) expect(v, where).toMatch(/^(\d{8})?$/);
   if (field.endsWith('_hour')) expect(v, where).toMatch(/^(\d{6})?$/);
 }
