@@ -4,20 +4,27 @@
  */
 import { ENDPOINTS, type RestEndpointLayout } from '../../src/kis/spec/index.js';
 import type { SimulatorHandle } from '../../src/sim/index.js';
-import type { KstDate } from '../../src/time/kst.js';
+import { type KstDate, toKst } from '../../src/time/kst.js';
 
 export interface WalkCodes {
   /** Front KOSPI200 future. */
   futureCode: string;
   /** Nearest monthly option expiry as YYYYMM. */
   expiryYm: string;
+  /** The ATM call of that expiry. */
+  optionCode: string;
 }
+
+/** Which instrument a F/O call is about: the front future, or an option (F/O endpoints serve both). */
+export type WalkVariant = 'future' | 'option';
 
 export function walkCodes(sim: SimulatorHandle, today: KstDate): WalkCodes {
   const futs = sim.market.instruments(today).filter((i) => i.kind === 'future' && i.family === 'kospi200');
   const futureCode = futs.sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]!.code;
-  const expiryYm = sim.market.optionExpiries('KOSPI200', 'monthly', today)[0]!.replace('-', '').slice(0, 6);
-  return { futureCode, expiryYm };
+  const expiry = sim.market.optionExpiries('KOSPI200', 'monthly', today)[0]!;
+  const board = sim.market.optionBoard('KOSPI200', 'monthly', expiry, toKst(sim.clock.now()));
+  const optionCode = board.calls.find((r) => r.atm === 'ATM')!.instrument.code;
+  return { futureCode, expiryYm: expiry.replace('-', '').slice(0, 6), optionCode };
 }
 
 export const endpointNameOf = (path: string): string | undefined =>
@@ -25,12 +32,16 @@ export const endpointNameOf = (path: string): string | undefined =>
 
 const STOCK = new Set(['stockPrice', 'stockMinutesToday', 'stockMinutesPast', 'stockDaily']);
 
-function queryValue(endpoint: string, param: string, codes: WalkCodes): string {
+/** The F/O endpoints that answer for a future or an option code alike (each is walked with both). */
+export const FO_INSTRUMENT_ENDPOINTS = new Set(['foPrice', 'foOrderBook', 'foMinutes', 'foDaily']);
+
+function queryValue(endpoint: string, param: string, codes: WalkCodes, variant: WalkVariant): string {
   const stock = STOCK.has(endpoint);
-  const div = stock ? 'J' : endpoint === 'optionBoard' ? 'O' : endpoint === 'optionExpiries' ? '' : 'F';
+  const option = variant === 'option' || endpoint === 'optionBoard';
+  const div = stock ? 'J' : option ? 'O' : endpoint === 'optionExpiries' ? '' : 'F';
   const table: Record<string, string> = {
     FID_COND_MRKT_DIV_CODE: div,
-    FID_INPUT_ISCD: stock ? '005930' : codes.futureCode,
+    FID_INPUT_ISCD: stock ? '005930' : variant === 'option' ? codes.optionCode : codes.futureCode,
     FID_INPUT_HOUR_1: '133000',
     // Daily bars cost a day's tape each in the model: keep the range short (the cap is tested on minutes).
     FID_INPUT_DATE_1: endpoint.endsWith('Daily') ? '20261101' : '20261124',
@@ -49,10 +60,14 @@ function queryValue(endpoint: string, param: string, codes: WalkCodes): string {
 }
 
 /** `path?query` of a quotation call with every parameter of the layout (for 2026-11-24, 13:30). */
-export function quotationTarget(layout: RestEndpointLayout, codes: WalkCodes): string {
+export function quotationTarget(
+  layout: RestEndpointLayout,
+  codes: WalkCodes,
+  variant: WalkVariant = 'future',
+): string {
   const name = endpointNameOf(layout.path) ?? '?';
   const query = new URLSearchParams(
-    layout.query.map((q): [string, string] => [q.name, queryValue(name, q.name, codes)]),
+    layout.query.map((q): [string, string] => [q.name, queryValue(name, q.name, codes, variant)]),
   );
   return `${layout.path}?${query}`;
 }

@@ -20,7 +20,14 @@ import { type KstDate, addDays } from '../../src/time/kst.js';
 import { ManualClock, authHeaders, issueToken } from './helpers.js';
 import { type RawAnswer, rawRequest } from './raw-http.js';
 import { expectKisHeaderCasing, expectWireValue } from './conformance-rules.js';
-import { type WalkCodes, endpointNameOf, quotationTarget, walkCodes } from './conformance-requests.js';
+import {
+  FO_INSTRUMENT_ENDPOINTS,
+  type WalkCodes,
+  type WalkVariant,
+  endpointNameOf,
+  quotationTarget,
+  walkCodes,
+} from './conformance-requests.js';
 
 const TODAY = '2026-11-24' as KstDate;
 const ACCOUNTS = ['quotes', 'token-issue', 'token-revoke'].map((who, i) => ({
@@ -76,16 +83,23 @@ function oauthBody(layout: Layout): Record<string, string> {
   return Object.fromEntries(layout.query.map((q) => [q.name, values[q.name] ?? '']));
 }
 
-async function call(layout: Layout): Promise<RawAnswer> {
+async function call(layout: Layout, variant: WalkVariant): Promise<RawAnswer> {
   if (layout.method === 'POST') {
     const body = JSON.stringify(oauthBody(layout));
     return rawRequest(sim.restUrl, 'POST', layout.path, { 'content-type': 'application/json' }, body);
   }
   const headers = authHeaders(sim, token, layout.trIdReal!, QUOTES.appKey, QUOTES.appSecret);
-  return rawRequest(sim.restUrl, 'GET', quotationTarget(layout, codes), headers);
+  return rawRequest(sim.restUrl, 'GET', quotationTarget(layout, codes, variant), headers);
 }
 
 const layouts = REST_LAYOUTS as readonly Layout[];
+/** Every layout once; the F/O endpoints that serve futures and options alike once for each. */
+const walk = layouts.flatMap((l) => {
+  const both = FO_INSTRUMENT_ENDPOINTS.has(endpointNameOf(l.path) ?? '');
+  return (both ? (['future', 'option'] as const) : (['future'] as const)).map(
+    (v) => [both ? `${l.path} (${v})` : l.path, l, v] as const,
+  );
+});
 
 describe('every endpoint of the KIS tables answers as its layout says', () => {
   it('the tables list the endpoints krtrade uses, and nothing is walked twice', () => {
@@ -94,8 +108,9 @@ describe('every endpoint of the KIS tables answers as its layout says', () => {
       if (ep.path !== '/uapi/hashkey') expect(layouts.map((l) => l.path)).toContain(ep.path);
   });
 
-  it.each(layouts.map((l) => [l.path, l] as const))('%s', async (path, layout) => {
-    const r = await call(layout);
+  it.each(walk)('%s', async (_label, layout, variant) => {
+    const path = layout.path;
+    const r = await call(layout, variant);
     expect(r.status, `no simulator route for ${path}? ${r.body.slice(0, 200)}`).toBe(200);
     const quotation = layout.trIdReal !== null;
     const facts = ENDPOINTS[endpointNameOf(path) as keyof typeof ENDPOINTS] as Layout;
