@@ -1,21 +1,11 @@
 /**
- * REST conformance, generated from the shared layouts: every quotation endpoint in ENDPOINTS answers with
- * exactly its layout's blocks and fields (order included), all strings, newest first, within the row caps.
- * Then the chart semantics clients rely on (forming minute, future input time, paging, night +24 h).
+ * The chart semantics clients rely on (forming minute, future input time, paging, night +24 h). Layout
+ * conformance of every endpoint (fields, order, strings, headers) is in conformance-rest.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDPOINTS, type EndpointFacts, type RestEndpointLayout } from '../../src/kis/spec/index.js';
+import { ENDPOINTS } from '../../src/kis/spec/index.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
-import { defaultCalendar } from '../../src/market/calendar/index.js';
-import {
-  type KstDate,
-  addDays,
-  dateOf,
-  floorMinute,
-  kisHhmmss,
-  parseKst,
-  toKst,
-} from '../../src/time/kst.js';
+import { type KstDate, dateOf, floorMinute, kisHhmmss, parseKst, toKst } from '../../src/time/kst.js';
 import { ManualClock, authHeaders, get, issueToken } from './helpers.js';
 
 const TODAY = '2026-11-24' as KstDate;
@@ -23,7 +13,6 @@ let sim: SimulatorHandle;
 let token: string;
 let clock: ManualClock;
 let futureCode: string;
-let expiryYm: string;
 
 beforeAll(async () => {
   clock = ManualClock.at('2026-11-24T13:30:30');
@@ -32,88 +21,8 @@ beforeAll(async () => {
   token = await issueToken(sim);
   const futs = sim.market.instruments(TODAY).filter((i) => i.kind === 'future' && i.family === 'kospi200');
   futureCode = futs.sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]!.code;
-  expiryYm = sim.market.optionExpiries('KOSPI200', 'monthly', TODAY)[0]!.replace('-', '').slice(0, 6);
 });
 afterAll(() => sim.close());
-
-const STOCK_DIV = new Set(['stockPrice', 'stockMinutesToday', 'stockMinutesPast', 'stockDaily']);
-
-/** Request values by parameter name (not a field list: the names come from each endpoint's layout). */
-function valueFor(endpoint: string, param: string): string {
-  const stock = STOCK_DIV.has(endpoint);
-  const table: Record<string, string> = {
-    FID_COND_MRKT_DIV_CODE: stock
-      ? 'J'
-      : endpoint === 'optionBoard'
-        ? 'O'
-        : endpoint === 'optionExpiries'
-          ? ''
-          : 'F',
-    FID_INPUT_ISCD: stock ? '005930' : futureCode,
-    FID_INPUT_HOUR_1: '133000',
-    // Daily bars cost a day's tape each in the model: keep the range short (the cap is tested on minutes).
-    FID_INPUT_DATE_1: endpoint.endsWith('Daily') ? '20261101' : '20261124',
-    FID_INPUT_DATE_2: '20261124',
-    FID_PERIOD_DIV_CODE: 'D',
-    FID_ORG_ADJ_PRC: '0',
-    FID_PW_DATA_INCU_YN: 'Y',
-    FID_HOUR_CLS_CODE: '60',
-    FID_COND_SCR_DIV_CODE: endpoint === 'optionExpiries' ? '509' : '20503',
-    FID_MRKT_CLS_CODE: 'CO',
-    FID_MRKT_CLS_CODE1: 'PO',
-    FID_MTRT_CNT: expiryYm,
-    BASS_DT: '20261124',
-  };
-  return table[param] ?? '';
-}
-
-const quotationEndpoints = Object.entries(ENDPOINTS).filter(
-  (e): e is [string, RestEndpointLayout & EndpointFacts] =>
-    e[1].path.startsWith('/uapi/') && 'trIdReal' in e[1],
-);
-
-describe('every quotation endpoint matches its shared layout', () => {
-  it.each(quotationEndpoints.map(([name, ep]) => [name, ep] as const))('%s', async (name, ep) => {
-    const query = Object.fromEntries(ep.query.map((q) => [q.name, valueFor(name, q.name)]));
-    const r = await get(sim, ep.path, query, authHeaders(sim, token, ep.trIdReal!));
-    expect(r.status, JSON.stringify(r.json)).toBe(200);
-    expect(r.json.rt_cd, JSON.stringify(r.json).slice(0, 300)).toBe('0');
-    for (const f of ep.topFields) expect(typeof r.json[f]).toBe('string');
-    expect(r.headers.get('tr_id')).toBe(ep.trIdReal);
-    expect(r.headers.has('tr_cont')).toBe(ep.responseHeaders.includes('tr_cont'));
-    for (const [block, layout] of Object.entries(ep.blocks)) {
-      const value = r.json[block];
-      const rows =
-        layout.kind === 'array' ? (value as Record<string, unknown>[]) : [value as Record<string, unknown>];
-      expect(Array.isArray(value)).toBe(layout.kind === 'array');
-      // KIS's own example has an empty display-board-top output2; everything else must carry data here.
-      if (!(name === 'underlyingBar' && block === 'output2'))
-        expect(rows.length, `${name}.${block}`).toBeGreaterThan(0);
-      for (const row of rows) {
-        expect(Object.keys(row)).toEqual([...layout.fields]);
-        for (const v of Object.values(row)) expect(typeof v).toBe('string');
-      }
-      if (layout.kind === 'array' && ep.rowCap) {
-        expect(rows.length).toBeLessThanOrEqual(ep.rowCap);
-        // Minute ranges hold more history than one page, so a full page comes back.
-        if (ep.paging === 'time') expect(rows.length, `${name}.${block} rows`).toBe(ep.rowCap);
-      }
-      if (name.endsWith('Daily') && block === 'output2') {
-        let days = 0;
-        for (let d = '2026-11-01' as KstDate; d <= TODAY; d = addDays(d, 1))
-          if (defaultCalendar().isTradingDay(d)) days++;
-        expect(rows.length).toBe(days);
-      }
-      const stamps = rows.map(
-        (row) => `${row.stck_bsop_date ?? ''}${String(row.stck_cntg_hour ?? '').padStart(6, '0')}`,
-      );
-      if (rows[0] && 'stck_bsop_date' in rows[0]) {
-        for (let i = 1; i < stamps.length; i++)
-          expect(stamps[i]! < stamps[i - 1]!, `${name} newest first at ${i}`).toBe(true);
-      }
-    }
-  });
-});
 
 describe('chart semantics', () => {
   const minutes = (hour: string) =>

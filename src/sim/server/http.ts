@@ -12,6 +12,7 @@ import type { ServerDeps } from './deps.js';
 import { BusinessError, gatewayError, oauthError, type RestAnswer } from './rest-errors.js';
 import { hashkey, tokenIssue, tokenRevoke, wsApproval } from './rest-oauth.js';
 import { padRight } from './layout.js';
+import { CONTENT_LENGTH, CONTENT_TYPE, JSON_TYPE, newGtUid } from './wire-headers.js';
 
 export interface QuoteRequest {
   /** Query parameter by name, case-insensitive. */
@@ -69,6 +70,11 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
 
   async function answer(req: IncomingMessage, raw: string): Promise<RestAnswer> {
     const url = new URL(req.url ?? '/', 'http://sim');
+    const a = await routeAnswer(req, url, raw);
+    return url.pathname.startsWith('/uapi/') ? withGatewayHeaders(req, a) : a;
+  }
+
+  async function routeAnswer(req: IncomingMessage, url: URL, raw: string): Promise<RestAnswer> {
     const route = routes.get(url.pathname);
     if (!route) return gatewayError('EGW00202', 404);
     if (route.kind === 'oauth') {
@@ -87,6 +93,16 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       return hashkey(deps, req.headers, raw, body);
     }
     return quote(req, url, route.name);
+  }
+
+  /**
+   * Every `/uapi` answer of the gateway carries a `gt_uid`, and the request's `tr_id` echoed (also on
+   * gateway errors, where the workbook says nothing: assumed). A bare proxy page (the 502 fault) has neither.
+   */
+  function withGatewayHeaders(req: IncomingMessage, a: RestAnswer): RestAnswer {
+    if (a.raw !== undefined) return a;
+    const trId = header(req, 'tr_id');
+    return { ...a, headers: { ...(trId ? { tr_id: trId } : {}), ...a.headers, gt_uid: newGtUid() } };
   }
 
   function quote(req: IncomingMessage, url: URL, name: EndpointName): RestAnswer {
@@ -129,19 +145,22 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
     if (!trId) return gatewayError('OPSQ9999');
     if (trId !== ep.trIdReal && trId !== ep.trIdPaper) return gatewayError('OPSQ0002');
     if (account.mode === 'paper' && ep.trIdPaper === null) return gatewayError('EGW00213');
+    const trContHeader = ep.responseHeaders.includes('tr_cont');
+    // A refusal in the body (HTTP 200, rt_cd "1") comes with the same headers as a last page.
+    const refusalHeaders = { tr_id: trId, ...(trContHeader ? { tr_cont: 'D' } : {}) };
     const params = new Map<string, string>();
     for (const [k, v] of url.searchParams) params.set(k.toUpperCase(), v);
     for (const p of ep.query) {
       if (p.required && !params.has(p.name.toUpperCase())) {
         return {
           status: 200,
+          headers: refusalHeaders,
           body: { rt_cd: '1', msg_cd: 'OPSQ2002', msg1: `ERROR : INPUT_FIELD_NOT_FOUND [${p.name}]` },
         };
       }
     }
     const handler = handlers[name];
     if (!handler) return gatewayError('OPSQ0002');
-    const trContHeader = ep.responseHeaders.includes('tr_cont');
     try {
       const res = handler(
         {
@@ -164,7 +183,7 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       if (e instanceof BusinessError) {
         return {
           status: 200,
-          headers: { tr_id: trId, ...(trContHeader ? { tr_cont: 'D' } : {}) },
+          headers: refusalHeaders,
           body: { rt_cd: '1', msg_cd: e.msgCd, msg1: padRight(e.msg1, 20) },
         };
       }
@@ -184,9 +203,10 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
       text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     }
     const body = Buffer.from(text, 'utf8');
+    // Names exactly as KIS writes them (see wire-headers.ts): Node keeps the case it is given.
     res.writeHead(a.status, {
-      'content-type': a.raw === undefined ? 'application/json; charset=utf-8' : 'text/html',
-      'content-length': body.length,
+      [CONTENT_TYPE]: a.raw === undefined ? JSON_TYPE : 'text/html',
+      [CONTENT_LENGTH]: body.length,
       ...a.headers,
     });
     res.end(body);

@@ -20,6 +20,7 @@ import {
 } from './ws-control.js';
 import { MARKET_TRS } from './ws-records.js';
 import { WsSession, type Subscription } from './ws-session.js';
+import { CONTENT_TYPE } from './wire-headers.js';
 
 export interface StreamSink {
   add(session: WsSession, sub: Subscription): void;
@@ -58,7 +59,7 @@ export class SimWsServer {
     private readonly opts: WsServerOptions,
   ) {
     this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only');
+      res.writeHead(426, { [CONTENT_TYPE]: 'text/plain' }).end('WebSocket only');
     });
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
     this.http.on('upgrade', (req, socket, head) => {
