@@ -13,6 +13,7 @@ import {
 } from '../../time/kst.js';
 import type { SimSnapshot } from '../market/types.js';
 import { basisOf, basisReference } from './basis.js';
+import { deviationRate, listingPeriodFields, previousDayFields } from './fo-reference.js';
 import type { ServerDeps } from './deps.js';
 import type { QuoteHandlers, QuoteRequest } from './http.js';
 import { changeRate, changeSign, fieldsOf, fillBlock, pick, fmt, int, type Values } from './layout.js';
@@ -99,13 +100,14 @@ function foPrice(req: QuoteRequest, deps: ServerDeps) {
     ...pick(fieldsOf(ep, 'output1'), foSummary(inst, s)),
     ...basisFields(deps, inst, req.now),
     futs_sdpr: p2(s.basePrice),
-    dprt: s.theoretical ? fmt(((s.last - s.theoretical) / s.theoretical) * 100, 2) : '0.00',
+    dprt: deviationRate(s),
     crbr_aply_mxpr: p2(s.upperLimit),
     crbr_aply_llam: p2(s.lowerLimit),
     futs_last_tr_date: inst.expiry ? kisDate(inst.expiry) : '',
     hts_rmnn_dynu: int(inst.expiry ? Math.max(0, daysBetween(dateOf(req.now), inst.expiry)) : 0),
     ...greeksOf(deps, inst, req.now),
     acpr: p2(inst.strike ?? 0),
+    ...listingPeriodFields(deps.market, deps.calendar, inst, s),
   };
   // output2 is the composite index in KIS's example; the model only has the derivative underlyings.
   const idx = indexBlock(underlying === 'KOSDAQ150' ? '2203' : '2001', underlying, level, prevLevel);
@@ -176,6 +178,8 @@ function chartSummary(deps: ServerDeps, inst: Instrument, fields: readonly strin
     kospi200_prdy_ctrt: changeRate(level, prevLevel),
     kospi200_prdy_vrss_sign: changeSign(level, prevLevel),
     prdy_nmix: p2(prevLevel),
+    dprt: deviationRate(s),
+    ...previousDayFields(deps.market, deps.calendar, s),
   };
   return pick(fields, v);
 }
