@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/kis/spec/index.js';
+import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { tickSize } from '../../src/market/instruments/index.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
 import { type KstDate, addDays, dateOf, daysBetween, kisDate, toKst } from '../../src/time/kst.js';
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-async function ask(ep: 'stockPrice' | 'stockDaily' | 'foPrice' | 'foDaily' | 'foMinutes', query: Record<string, string>): Promise<Record<string, unknown>> {
+async function ask(ep: 'stockPrice' | 'stockDaily' | 'foPrice' | 'foDaily' | 'foMinutes' | 'optionBoard', query: Record<string, string>): Promise<Record<string, unknown>> {
   const e = ENDPOINTS[ep];
   const r = await get(sim, e.path, query, authHeaders(sim, token, e.trIdReal!));
   expect(r.json.rt_cd).toBe('0');
@@ -126,6 +127,31 @@ describe('F/O reference fields', () => {
     expect(hi).toBeGreaterThanOrEqual(Math.max(...rows.map((r) => n(r, 'futs_hgpr'))));
     expect(lo).toBeLessThanOrEqual(Math.min(...rows.map((r) => n(r, 'futs_lwpr'))));
     expect(hi).toBeGreaterThanOrEqual(n(o, 'futs_hgpr'));
+  });
+});
+
+describe('historical volatility', () => {
+  it('is the underlying’s 90-day realised vol, the same on every board row and on the F/O price endpoint', async () => {
+    const cal = defaultCalendar();
+    const closes: number[] = [];
+    for (let d = addDays(TODAY, -1); closes.length < 91; d = addDays(d, -1))
+      if (cal.isTradingDay(d)) closes.push(sim.market.indexLevel('KOSPI200', cal.session('stocks', d)!.close));
+    const r = closes.slice(1).map((c, i) => Math.log(closes[i]! / c));
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    const expected = Math.sqrt((r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1)) * 250) * 100;
+    expect(expected).toBeGreaterThan(5);
+    expect(expected).toBeLessThan(60);
+
+    const expiry = sim.market.optionExpiries('KOSPI200', 'monthly', TODAY)[0]!;
+    const board = await ask('optionBoard', {
+      FID_COND_MRKT_DIV_CODE: 'O', FID_COND_SCR_DIV_CODE: '20503', FID_MRKT_CLS_CODE: 'CO',
+      FID_MTRT_CNT: expiry.slice(0, 4) + expiry.slice(5, 7), FID_COND_MRKT_CLS_CODE: '', FID_MRKT_CLS_CODE1: 'PO',
+    });
+    const rows = [...(board.output1 as Row[]), ...(board.output2 as Row[])];
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) expect(n(row, 'hist_vltl')).toBeCloseTo(expected, 3);
+    const option = (await ask('foPrice', { FID_COND_MRKT_DIV_CODE: 'O', FID_INPUT_ISCD: rows[0]!.optn_shrn_iscd! })).output1 as Row;
+    expect(option.hist_vltl).toBe(rows[0]!.hist_vltl);
   });
 });
 

@@ -8,6 +8,7 @@ import type { ServerDeps } from './deps.js';
 import type { QuoteHandlers, QuoteRequest } from './http.js';
 import { changeRate, changeSign, fieldsOf, fillBlock, fmt, int, type Values } from './layout.js';
 import { param } from './rest-common.js';
+import { histVolFields } from './fo-reference.js';
 import { isListedAt } from './listing.js';
 import { badInput, unknownCode } from './rest-errors.js';
 
@@ -92,7 +93,13 @@ function optionBoard(req: QuoteRequest, deps: ServerDeps) {
   const rows = (list: SimOptionRow[], block: 'output1' | 'output2') =>
     list
       .slice(0, cap)
-      .map((r) => fillBlock(fieldsOf(ep, block), boardRow(r, board.spot), `optionBoard.${block}`));
+      .map((r) =>
+        fillBlock(
+          fieldsOf(ep, block),
+          { ...boardRow(r, board.spot), ...histVolFields(deps.market, deps.calendar, r.instrument, r.snapshot) },
+          `optionBoard.${block}`,
+        ),
+      );
   return { blocks: { output1: rows(board.calls, 'output1'), output2: rows(board.puts, 'output2') } };
 }
 

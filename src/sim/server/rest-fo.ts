@@ -13,7 +13,7 @@ import {
 } from '../../time/kst.js';
 import type { SimSnapshot } from '../market/types.js';
 import { basisOf, basisReference } from './basis.js';
-import { deviationRate, listingPeriodFields, previousDayFields } from './fo-reference.js';
+import { deviationRate, histVolFields, listingPeriodFields, previousDayFields } from './fo-reference.js';
 import type { ServerDeps } from './deps.js';
 import type { QuoteHandlers, QuoteRequest } from './http.js';
 import { changeRate, changeSign, fieldsOf, fillBlock, pick, fmt, int, type Values } from './layout.js';
@@ -108,6 +108,7 @@ function foPrice(req: QuoteRequest, deps: ServerDeps) {
     ...greeksOf(deps, inst, req.now),
     acpr: p2(inst.strike ?? 0),
     ...listingPeriodFields(deps.market, deps.calendar, inst, s),
+    ...histVolFields(deps.market, deps.calendar, inst, s),
   };
   // output2 is the composite index in KIS's example; the model only has the derivative underlyings.
   const idx = indexBlock(underlying === 'KOSDAQ150' ? '2203' : '2001', underlying, level, prevLevel);
