@@ -108,6 +108,7 @@ export class Scheduler {
     this.specs = [...r.candles.map((c) => candleScheduler(c, this.o.bufferMs)), ...r.boards.map((b) => boardScheduler(b, this.o.bufferMs))];
     this.fullSync = true;
     this.o.services.log.info({ tradingDate: date, candles: r.candles.map((c) => c.code), boards: r.boards.map((b) => `${b.key}@${b.expiry}`) }, 'subscriptions resolved');
+    for (const w of r.warnings) this.o.services.log.warn(w);
   }
 
   /** One pass at the clock's current time. Safe to call again at any time (idempotent). */

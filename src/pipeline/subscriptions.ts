@@ -86,6 +86,8 @@ export interface ResolvedSubscriptions {
   tradingDate: KstDate;
   candles: CandleTarget[];
   boards: BoardTarget[];
+  /** Subscriptions left out, one line each (e.g. an explicit code of a contract that has expired). */
+  warnings: string[];
 }
 
 /** The instrument rules the resolver needs (from `src/market/instruments`). */
@@ -101,6 +103,7 @@ const DERIVATIVE_PRODUCTS: SessionProduct[] = ['derivatives', 'night'];
 export function resolveSubscriptions(subs: readonly Subscription[], date: KstDate, rules: InstrumentRules, defaultAccount: string): ResolvedSubscriptions {
   const candles = new Map<string, CandleTarget>();
   const boards = new Map<string, BoardTarget>();
+  const warnings: string[] = [];
   const addCandle = (t: CandleTarget): void => {
     if (!candles.has(t.code)) candles.set(t.code, t);
   };
@@ -109,6 +112,8 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
     switch (s.rule) {
       case 'front-future': {
         const inst = rules.frontFuture(s.family, date);
+        // The rule's own contract: a front month that has expired is a bug in the rules, never collected.
+        if (inst.expiry !== undefined && inst.expiry < date) throw new Error(`front ${s.family} future ${inst.code} expired on ${inst.expiry}, before trading date ${date}`);
         if (s.kinds.includes('candles')) addCandle({ code: inst.code, family: s.family, products: DERIVATIVE_PRODUCTS, ...(inst.expiry ? { expiry: inst.expiry } : {}), account: acct });
         break;
       }
@@ -136,6 +141,10 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
         break;
       case 'code': {
         const { family, expiry } = rules.familyOfCode(s.code);
+        if (expiry !== undefined && expiry < date) {
+          warnings.push(`subscription code ${s.code}: the contract expired on ${expiry} (trading date ${date}); not collected — use rule front-future or a listed contract`);
+          break;
+        }
         if (s.kinds.includes('candles')) {
           addCandle({ code: s.code, family, products: family === 'stock' ? ['stocks'] : DERIVATIVE_PRODUCTS, ...(expiry ? { expiry } : {}), account: acct });
         }
@@ -143,7 +152,7 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
       }
     }
   }
-  return { tradingDate: date, candles: [...candles.values()], boards: [...boards.values()] };
+  return { tradingDate: date, candles: [...candles.values()], boards: [...boards.values()], warnings };
 }
 
 /** The account name the simulator gets when no KIS account is configured (workers/simulator-mode.ts). */

@@ -159,6 +159,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     intervalMs: opts.streamIntervalMs ?? 100,
     maxRecordsPerFrame: opts.maxRecordsPerFrame ?? 30,
     nightHourEncoding: opts.nightHourEncoding ?? 'wall',
+    calendar: deps.calendar,
   });
   ws.sink = hub;
   const notices = new NoticeEmitter(() => ws.sessions, deps.market, clock, opts.noticeEveryMs ?? 60_000);

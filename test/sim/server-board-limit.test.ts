@@ -32,8 +32,9 @@ beforeAll(async () => {
     FID_COND_MRKT_CLS_CODE: '',
     FID_MRKT_CLS_CODE1: 'PO',
   };
-  // Build the board once so the timed calls below are quick.
+  // Build the board and the stock's reference ranges once so the timed calls below are quick.
   expect((await board(sim.appKey)).json.rt_cd).toBe('0');
+  expect((await price()).json.rt_cd).toBe('0');
 });
 afterAll(() => sim.close());
 

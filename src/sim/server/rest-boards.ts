@@ -8,6 +8,8 @@ import type { ServerDeps } from './deps.js';
 import type { QuoteHandlers, QuoteRequest } from './http.js';
 import { changeRate, changeSign, fieldsOf, fillBlock, fmt, int, type Values } from './layout.js';
 import { param } from './rest-common.js';
+import { histVolFields } from './fo-reference.js';
+import { isListedAt } from './listing.js';
 import { badInput, unknownCode } from './rest-errors.js';
 
 const p2 = (n: number | undefined): string => fmt(n ?? 0, 2);
@@ -91,7 +93,14 @@ function optionBoard(req: QuoteRequest, deps: ServerDeps) {
   const rows = (list: SimOptionRow[], block: 'output1' | 'output2') =>
     list
       .slice(0, cap)
-      .map((r) => fillBlock(fieldsOf(ep, block), boardRow(r, board.spot), `optionBoard.${block}`, 'O'));
+      .map((r) =>
+        fillBlock(
+          fieldsOf(ep, block),
+          { ...boardRow(r, board.spot), ...histVolFields(deps.market, deps.calendar, r.instrument, r.snapshot) },
+          `optionBoard.${block}`,
+          'O',
+        ),
+      );
   return { blocks: { output1: rows(board.calls, 'output1'), output2: rows(board.puts, 'output2') } };
 }
 
@@ -152,7 +161,7 @@ function futuresBoard(req: QuoteRequest, deps: ServerDeps) {
 function underlyingBar(req: QuoteRequest, deps: ServerDeps) {
   const code = param(req, 'FID_INPUT_ISCD');
   const inst = deps.market.instrument(code);
-  if (!inst || inst.kind !== 'future') throw unknownCode(code);
+  if (!inst || inst.kind !== 'future' || !isListedAt(inst, req.now, deps.calendar)) throw unknownCode(code);
   const s = deps.market.snapshot(inst.code, req.now);
   const underlying = inst.underlying ?? 'KOSPI200';
   const level = deps.market.indexLevel(underlying, req.now);

@@ -16,6 +16,7 @@ import {
 import type { SimBar, SimMarket } from '../market/types.js';
 import type { ServerDeps } from './deps.js';
 import type { QuoteRequest } from './http.js';
+import { isListedAt } from './listing.js';
 import { NIGHT_UNTIL_MINUTE, isNightTime } from './night.js';
 import { badInput, unknownCode } from './rest-errors.js';
 
@@ -51,6 +52,8 @@ export function instrumentFrom(
   const code = param(req, 'FID_INPUT_ISCD');
   const inst = deps.market.instrument(code);
   if (!inst || !DIV_KINDS[div]!.includes(inst.kind)) throw unknownCode(code);
+  // An expired (or not yet listed) contract is not a live quote: answered like an unknown code.
+  if (!isListedAt(inst, req.now, deps.calendar)) throw unknownCode(code);
   return { inst, div };
 }
 

@@ -12,6 +12,8 @@ import {
   startOfDate,
 } from '../../time/kst.js';
 import type { SimSnapshot } from '../market/types.js';
+import { basisOf, basisReference } from './basis.js';
+import { deviationRate, histVolFields, listingPeriodFields, previousDayFields } from './fo-reference.js';
 import type { ServerDeps } from './deps.js';
 import type { QuoteHandlers, QuoteRequest } from './http.js';
 import { changeRate, changeSign, fieldsOf, fillBlock, pick, fmt, int, type Values } from './layout.js';
@@ -62,6 +64,13 @@ const indexBlock = (code: string, name: string, level: number, prev: number): Va
   bstp_nmix_prdy_ctrt: changeRate(level, prev),
 });
 
+/** `basis` (theoretical) and `mrkt_basis`, from the one definition in `basis.ts`. */
+function basisFields(deps: ServerDeps, inst: Instrument, now: KstTime): { basis: string; mrkt_basis: string } {
+  const ref = basisReference(deps.market, deps.calendar, inst, now);
+  const b = ref ? basisOf(ref) : undefined;
+  return { basis: p2(b?.theoretical), mrkt_basis: p2(b?.market) };
+}
+
 function greeksOf(deps: ServerDeps, inst: Instrument, now: KstTime): Values {
   if (inst.kind === 'future')
     return { delta_val: '1.0000', gama: '0.0000', theta: '0.0000', vega: '0.0000', rho: '0.0000' };
@@ -89,16 +98,17 @@ function foPrice(req: QuoteRequest, deps: ServerDeps) {
   const ep = ENDPOINTS.foPrice;
   const o1: Values = {
     ...pick(fieldsOf(ep, 'output1'), foSummary(inst, s)),
-    basis: inst.kind === 'future' ? p2((s.theoretical ?? s.last) - level) : '0.00',
+    ...basisFields(deps, inst, req.now),
     futs_sdpr: p2(s.basePrice),
-    dprt: s.theoretical ? fmt(((s.last - s.theoretical) / s.theoretical) * 100, 2) : '0.00',
+    dprt: deviationRate(s),
     crbr_aply_mxpr: p2(s.upperLimit),
     crbr_aply_llam: p2(s.lowerLimit),
     futs_last_tr_date: inst.expiry ? kisDate(inst.expiry) : '',
     hts_rmnn_dynu: int(inst.expiry ? Math.max(0, daysBetween(dateOf(req.now), inst.expiry)) : 0),
     ...greeksOf(deps, inst, req.now),
-    mrkt_basis: inst.kind === 'future' ? p2(s.last - level) : '0.00',
     acpr: p2(inst.strike ?? 0),
+    ...listingPeriodFields(deps.market, deps.calendar, inst, s),
+    ...histVolFields(deps.market, deps.calendar, inst, s),
   };
   // output2 is the composite index in KIS's example; the model only has the derivative underlyings.
   const idx = indexBlock(underlying === 'KOSDAQ150' ? '2203' : '2001', underlying, level, prevLevel);
@@ -163,12 +173,14 @@ function chartSummary(deps: ServerDeps, inst: Instrument, fields: readonly strin
     ...foSummary(inst, s),
     futs_askp: p2(q.asks[0]?.price),
     futs_bidp: p2(q.bids[0]?.price),
-    basis: p2((s.theoretical ?? s.last) - level),
+    basis: basisFields(deps, inst, now).basis,
     kospi200_nmix: p2(level),
     kospi200_prdy_vrss: p2(level - prevLevel),
     kospi200_prdy_ctrt: changeRate(level, prevLevel),
     kospi200_prdy_vrss_sign: changeSign(level, prevLevel),
     prdy_nmix: p2(prevLevel),
+    dprt: deviationRate(s),
+    ...previousDayFields(deps.market, deps.calendar, s),
   };
   return pick(fields, v);
 }

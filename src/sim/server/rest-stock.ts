@@ -4,7 +4,7 @@ import { addDays, dateOf, kisDate, startOfDate } from '../../time/kst.js';
 import type { SimBar, SimSnapshot } from '../market/types.js';
 import type { ServerDeps } from './deps.js';
 import type { QuoteHandlers, QuoteRequest } from './http.js';
-import { changeRate, changeSign, fieldsOf, fillBlock, fmt, int, type Values } from './layout.js';
+import { changeRate, changeSign, fieldsOf, fillBlock, fmt, int, pick, type Values } from './layout.js';
 import {
   barDateTime,
   barsBack,
@@ -16,6 +16,7 @@ import {
   timeParam,
 } from './rest-common.js';
 import { badInput } from './rest-errors.js';
+import { stockFundamentals, stockPriceReference, valuationFields } from './stock-reference.js';
 
 const STOCK_DIVS = ['J', 'NX', 'UN'];
 const STOCK_CLOSE_MINUTES = 15 * 60 + 30;
@@ -57,6 +58,7 @@ function stockPrice(req: QuoteRequest, deps: ServerDeps) {
     stck_shrn_iscd: inst.code,
     vi_cls_code: 'N',
     ovtm_vi_cls_code: 'N',
+    ...stockPriceReference(deps.market, deps.calendar, inst, s),
   };
   return {
     blocks: { output: fillBlock(fieldsOf(ENDPOINTS.stockPrice, 'output'), values, 'stockPrice.output') },
@@ -157,6 +159,7 @@ function stockDaily(req: QuoteRequest, deps: ServerDeps) {
     askp: int(q.asks[0]?.price ?? 0),
     bidp: int(q.bids[0]?.price ?? 0),
     prdy_vrss_vol: int(s.cumVolume - (prev?.volume ?? 0)),
+    ...pick(fieldsOf(ENDPOINTS.stockDaily, 'output1'), valuationFields(stockFundamentals(deps.market, deps.calendar, s), s)),
   };
   const ep = ENDPOINTS.stockDaily;
   return {

@@ -7,6 +7,7 @@
 import { REALTIME_LAYOUTS, WON, realtimeValueUnit, toKisUnits, type RealtimeTrLayout } from '../../kis/spec/index.js';
 import type { Instrument } from '../../market/types.js';
 import type { SimGreeks, SimQuote, SimTrade } from '../market/types.js';
+import type { Basis } from './basis.js';
 import { changeRate, changeSign, defaultFor, fmt, int } from './layout.js';
 
 /** Running per-code day state the trade records need (KIS sends day OHLC and counters in every record). */
@@ -48,6 +49,8 @@ export interface RecordCtx {
   option?: OptionExtras;
   /** Underlying index level (derivatives). */
   index?: number;
+  /** Basis fields of this record (`basis.ts`: the one definition shared with the REST endpoints). */
+  basis?: Basis;
 }
 
 type Getter = (c: RecordCtx) => string;
@@ -116,8 +119,8 @@ const TRADE: Record<string, Getter> = {
   mrkt_trtm_cls_code: () => 'N',
   hts_thpr: (c) => px(c, c.st.theoretical || last(c)),
   hts_otst_stpl_qty: (c) => int(c.st.openInterest),
-  mrkt_basis: (c) => (c.index === undefined ? '0' : fmt(last(c) - c.index, 2)),
-  thpr_basis: (c) => (c.index === undefined ? '0' : fmt((c.st.theoretical || last(c)) - c.index, 2)),
+  mrkt_basis: (c) => (c.basis ? fmt(c.basis.market, 2) : '0'),
+  thpr_basis: (c) => (c.basis ? fmt(c.basis.theoretical, 2) : '0'),
   dprt: (c) => (c.st.theoretical ? fmt(((last(c) - c.st.theoretical) / c.st.theoretical) * 100, 2) : '0.00'),
   esdg: (c) => (c.st.theoretical ? fmt(last(c) - c.st.theoretical, 2) : '0.00'),
   dynm_mxpr: (c) => px(c, c.st.upper),

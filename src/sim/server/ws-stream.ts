@@ -4,11 +4,13 @@
  * layouts, and sends `0|TR|NNN|rec^rec…` frames — several records per frame when busy, like KIS. The
  * records are built once per code and TR and shared by every subscribed session.
  */
+import type { TradingCalendar } from '../../market/calendar/index.js';
 import type { Instrument } from '../../market/types.js';
 import type { Clock } from '../../time/clock.js';
 import { type KstTime, floorMinute, kisDate, kisHhmmss, toKst } from '../../time/kst.js';
 import type { SimMarket, SimOptionRow, SimQuote, SimTrade } from '../market/types.js';
 import type { Logger } from 'pino';
+import { basisOf, basisReference } from './basis.js';
 import { priceDecimals } from './layout.js';
 import { isNightTime } from './night.js';
 import {
@@ -28,6 +30,8 @@ export interface StreamOptions {
   intervalMs: number;
   maxRecordsPerFrame: number;
   nightHourEncoding: NightHourEncoding;
+  /** The simulator's calendar (an option's basis is its front-month future's). */
+  calendar: TradingCalendar;
 }
 
 interface Feed {
@@ -108,6 +112,7 @@ export class StreamHub implements StreamSink {
     const isDerivative = inst.kind !== 'stock';
     const index = isDerivative && inst.underlying ? this.market.indexLevel(inst.underlying, now) : undefined;
     const option = inst.kind === 'call' || inst.kind === 'put' ? this.optionExtras(inst, now) : undefined;
+    const basisRef = isDerivative ? basisReference(this.market, this.opts.calendar, inst, now) : undefined;
     const out = new Map<string, string[]>();
     for (const trade of trades) {
       const st = this.advance(feed, trade);
@@ -122,6 +127,8 @@ export class StreamHub implements StreamSink {
         quote,
         option,
         index,
+        // A future's record carries its own trade's price; an option's, its front future's basis now.
+        basis: basisRef && basisOf(basisRef, inst.kind === 'future' ? trade.price : undefined),
       };
       for (const trId of feed.byTr.keys()) {
         const role = MARKET_TRS[trId]!;
