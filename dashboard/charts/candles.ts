@@ -1,7 +1,10 @@
 /** Candlestick chart (price pane + volume pane) of 1-minute candles as a standalone SVG string. Pure. */
 import type { Candle } from '../../src/db/types.js';
 import { formatKst } from '../../src/time/kst.js';
-import { esc, extent, fmt, linear, px, svgOpen, text } from './svg.js';
+import { formatPrice, formatQuantity } from '../../src/market/format.js';
+import { priceDecimals } from '../../src/market/instruments/index.js';
+import type { ProductFamily } from '../../src/market/types.js';
+import { esc, extent, linear, px, svgOpen, text } from './svg.js';
 
 export interface CandleChartLayout {
   width: number;
@@ -29,14 +32,18 @@ export function candlePanes(l: CandleChartLayout) {
 /**
  * One `<rect class="body up|down">` per candle (up: close ≥ open), a `<line class="wick">` from high to
  * low, and a `<rect class="vol">` per candle with volume > 0. Highest high touches the top of the price
- * pane, lowest low its bottom. Time labels are KST wall-clock (`HH:MM`).
+ * pane, lowest low its bottom. Time labels are KST wall-clock (`HH:MM`); prices are shown at the tick
+ * precision of `family` (undefined: every decimal any product has).
  */
 export function renderCandles(
   candles: readonly Candle[],
   title: string,
+  family: ProductFamily | undefined,
   l: CandleChartLayout = { width: 960, height: 440 },
 ): string {
   const p = candlePanes(l);
+  const price = (v: number) => formatPrice(v, family);
+  const count = (v: number) => formatQuantity(v, 'count');
   const out: string[] = [
     svgOpen(l.width, l.height, title),
     text(M.left, 16, title, 'class="title" font-size="13"'),
@@ -52,15 +59,18 @@ export function renderCandles(
   const slot = (p.right - p.left) / candles.length;
   const bodyW = Math.max(1, slot * 0.7);
 
+  // The middle gridline is rounded to the shown precision, so its label names exactly where it is drawn.
+  const unit = 10 ** priceDecimals(family);
+  const grid = [prices.min, Math.round(((prices.min + prices.max) / 2) * unit) / unit, prices.max];
   out.push('<g class="axes" stroke="#ccc">');
-  for (const v of [prices.min, (prices.min + prices.max) / 2, prices.max]) {
+  for (const v of grid) {
     out.push(`<line x1="${px(p.left)}" x2="${px(p.right)}" y1="${px(y(v))}" y2="${px(y(v))}"/>`);
   }
   out.push('</g><g class="labels" fill="#333">');
-  for (const v of [prices.min, (prices.min + prices.max) / 2, prices.max]) {
-    out.push(text(p.left - 6, y(v) + 4, fmt(v), 'text-anchor="end"'));
+  for (const v of grid) {
+    out.push(text(p.left - 6, y(v) + 4, price(v), 'text-anchor="end"'));
   }
-  out.push(text(p.left - 6, p.volTop + 10, `vol ${fmt(vmax)}`, 'text-anchor="end"'));
+  out.push(text(p.left - 6, p.volTop + 10, `vol ${count(vmax)}`, 'text-anchor="end"'));
   const every = Math.max(1, Math.ceil(candles.length / 10));
   candles.forEach((c, i) => {
     if (i % every === 0)
@@ -82,7 +92,7 @@ export function renderCandles(
     const colour = up ? '#d62728' : '#1f77b4'; // Korean convention: red up, blue down.
     const top = y(Math.max(c.open, c.close));
     const h = Math.max(1, y(Math.min(c.open, c.close)) - top);
-    const tip = `${formatKst(c.time).slice(0, 16)} O ${fmt(c.open)} H ${fmt(c.high)} L ${fmt(c.low)} C ${fmt(c.close)} V ${c.volume}`;
+    const tip = `${formatKst(c.time).slice(0, 16)} O ${price(c.open)} H ${price(c.high)} L ${price(c.low)} C ${price(c.close)} V ${count(c.volume)}`;
     out.push(
       `<g><title>${esc(tip)}</title>`,
       `<line class="wick" x1="${px(cx)}" x2="${px(cx)}" y1="${px(y(c.high))}" y2="${px(y(c.low))}" stroke="${colour}"/>`,

@@ -1,7 +1,10 @@
 /** Heatmap of one metric of an option matrix over recent timestamps, as a standalone SVG string. Pure. */
 import type { OptionMatrixRow } from '../../src/db/types.js';
 import { formatKst } from '../../src/time/kst.js';
-import { colourAt, esc, extent, fmt, gradientStops, linear, px, svgOpen, text } from './svg.js';
+import { formatPrice, MISSING } from '../../src/market/format.js';
+import type { ProductFamily } from '../../src/market/types.js';
+import { metricFormatter } from './format.js';
+import { colourAt, esc, extent, gradientStops, linear, px, svgOpen, text } from './svg.js';
 import { relativeLabel, strikeOf, strikesPerSide, type Side } from './strikes.js';
 
 const CELL_W = 34;
@@ -12,11 +15,17 @@ const LEGEND_W = 70;
 
 /**
  * Rows = `rows` newest first (top); columns = call ITM(N)…ATM…OTM(N), then put ITM(N)…ATM…OTM(N).
- * Each non-null value is one `<rect class="cell">` coloured on a scale spanning the shown min…max; null
- * values get no cell (blank). A legend shows the colour scale with its min and max.
+ * Each non-null value is one `<rect class="cell">` coloured on a scale spanning the shown min…max; a null
+ * value is missing, never 0: an unfilled `<rect class="cell missing">` whose hover text shows '—'. A legend
+ * shows the colour scale with its min and max. Strikes (and prices) are shown at `family`'s tick precision.
  */
-export function renderHeatmap(rows: readonly OptionMatrixRow[], title: string): string {
+export function renderHeatmap(
+  rows: readonly OptionMatrixRow[],
+  title: string,
+  family: ProductFamily | undefined,
+): string {
   const n = rows.length ? strikesPerSide(rows[0]!) : 0;
+  const value = metricFormatter(rows[0]?.metric ?? 'iv', family);
   const width = 2 * n + 1;
   const w = LEFT + 2 * width * CELL_W + 12 + LEGEND_W;
   const h = TOP + Math.max(1, rows.length) * CELL_H + 24;
@@ -55,10 +64,13 @@ export function renderHeatmap(rows: readonly OptionMatrixRow[], title: string): 
     for (const [side, x0] of sides) {
       const values = side === 'call' ? r.calls : r.puts;
       values.forEach((v, i) => {
-        if (v === null || !Number.isFinite(v)) return;
-        const tip = `${formatKst(r.time).slice(0, 16)} ${side} ${fmt(strikeOf(r, side, i, n))} (${relativeLabel(i, n)}): ${fmt(v)}`;
+        const missing = v === null || !Number.isFinite(v);
+        const tip = `${formatKst(r.time).slice(0, 16)} ${side} ${formatPrice(strikeOf(r, side, i, n), family)} (${relativeLabel(i, n)}): ${missing ? MISSING : value(v)}`;
+        const paint = missing
+          ? 'class="cell missing" fill="none" stroke="#ddd"'
+          : `class="cell" fill="${colourAt(t(v))}"`;
         out.push(
-          `<rect class="cell" x="${px(LEFT + x0 + i * CELL_W)}" y="${px(y)}" width="${CELL_W - 1}" height="${CELL_H - 1}" fill="${colourAt(t(v))}"><title>${esc(tip)}</title></rect>`,
+          `<rect ${paint} x="${px(LEFT + x0 + i * CELL_W)}" y="${px(y)}" width="${CELL_W - 1}" height="${CELL_H - 1}"><title>${esc(tip)}</title></rect>`,
         );
       });
     }
@@ -68,8 +80,8 @@ export function renderHeatmap(rows: readonly OptionMatrixRow[], title: string): 
   out.push(
     `<defs><linearGradient id="scale" x1="0" y1="1" x2="0" y2="0">${gradientStops()}</linearGradient></defs>`,
     `<g class="legend"><rect x="${lx}" y="${TOP}" width="14" height="${lh}" fill="url(#scale)"/>`,
-    text(lx + 18, TOP + 9, fmt(range.max), 'class="legend-max"'),
-    text(lx + 18, TOP + lh, fmt(range.min), 'class="legend-min"'),
+    text(lx + 18, TOP + 9, value(range.max), 'class="legend-max"'),
+    text(lx + 18, TOP + lh, value(range.min), 'class="legend-min"'),
     '</g></svg>',
   );
   return out.join('');

@@ -10,7 +10,9 @@ import { errorMessage } from '../../src/errors.js';
 import { formatKst, type KstTime } from '../../src/time/kst.js';
 import { latestCandles, latestDataTimes, latestMatrices, recentMatrices } from '../../src/db/readers.js';
 import { isCandleTable, isMatrixTable } from '../../src/db/names.js';
+import { formatPrice } from '../../src/market/format.js';
 import { renderCandles } from './candles.js';
+import { candleFamily, matrixFamily } from './format.js';
 import { renderHeatmap } from './heatmap.js';
 import { renderSmile } from './smile.js';
 import { href, page } from './page.js';
@@ -95,7 +97,10 @@ const candles: Handler = async (pool, q) => {
   });
   if (rows.length === 0) throw new NoData(`No candles stored for ${symbol}.`);
   const title = `${symbol} 1-minute candles, ${formatKst(rows[0]!.time).slice(0, 16)} – ${formatKst(rows.at(-1)!.time).slice(11, 16)} KST`;
-  return { title: `${symbol} candles`, body: renderCandles(rows, title) };
+  return {
+    title: `${symbol} candles`,
+    body: renderCandles(rows, title, candleFamily(symbol, latest.source)),
+  };
 };
 
 const matrix: Handler = async (pool, q) => {
@@ -106,7 +111,7 @@ const matrix: Handler = async (pool, q) => {
   if (rows.length === 0)
     throw new NoData(`No ${m} matrices stored for ${underlying} in ${MATRIX_PREFIX}${p}.`);
   const title = `${underlying} ${m} (product ${p}), ${formatKst(rows[0]!.time).slice(0, 16)} – ${formatKst(rows.at(-1)!.time).slice(11, 16)} KST`;
-  return { title: `${underlying} ${m} matrix`, body: renderHeatmap(rows, title) };
+  return { title: `${underlying} ${m} matrix`, body: renderHeatmap(rows, title, matrixFamily(p)) };
 };
 
 const smile: Handler = async (pool, q) => {
@@ -114,8 +119,9 @@ const smile: Handler = async (pool, q) => {
   const p = product(q);
   const row = (await latestMatrices(pool, p, underlying, { metrics: ['iv'] })).iv;
   if (!row) throw new NoData(`No IV matrix stored for ${underlying} in ${MATRIX_PREFIX}${p}.`);
-  const title = `${underlying} IV smile at ${formatKst(row.time).slice(0, 16)} KST (ATM ${row.atmStrike})`;
-  return { title: `${underlying} smile`, body: renderSmile(row, title) };
+  const family = matrixFamily(p);
+  const title = `${underlying} IV smile at ${formatKst(row.time).slice(0, 16)} KST (ATM ${formatPrice(row.atmStrike, family)})`;
+  return { title: `${underlying} smile`, body: renderSmile(row, title, family) };
 };
 
 export function chartsRouter(pool: pg.Pool | undefined, log: Logger): express.Router {

@@ -1,6 +1,9 @@
 /** Volatility smile: one metric (IV) by strike offset from ATM for calls and puts, as a standalone SVG. Pure. */
 import type { OptionMatrixRow } from '../../src/db/types.js';
-import { esc, extent, fmt, linear, px, svgOpen, text } from './svg.js';
+import { formatPrice } from '../../src/market/format.js';
+import type { ProductFamily } from '../../src/market/types.js';
+import { metricFormatter } from './format.js';
+import { esc, extent, linear, px, svgOpen, text } from './svg.js';
 import { strikeOf, strikeOffset, strikesPerSide, type Side } from './strikes.js';
 
 const M = { left: 56, right: 90, top: 30, bottom: 36 };
@@ -8,9 +11,18 @@ const COLOUR: Record<Side, string> = { call: '#d62728', put: '#1f77b4' };
 
 /**
  * x = strike offset from ATM in steps (−N…+N, labelled with the strike), y = value. Each side is drawn as
- * `<polyline class="call|put">` segments broken at nulls, with one `<circle class="pt call|put">` per value.
+ * `<polyline class="call|put">` segments broken at nulls, with one `<circle class="pt call|put">` per value:
+ * a null is a gap, never a point at 0. Strikes are shown at `family`'s tick precision.
  */
-export function renderSmile(row: OptionMatrixRow | undefined, title: string, w = 720, h = 400): string {
+export function renderSmile(
+  row: OptionMatrixRow | undefined,
+  title: string,
+  family: ProductFamily | undefined,
+  w = 720,
+  h = 400,
+): string {
+  const value = metricFormatter(row?.metric ?? 'iv', family);
+  const strike = (k: number) => formatPrice(k, family);
   const out = [svgOpen(w, h, title), text(M.left, 18, title, 'class="title" font-size="13"')];
   const range = row ? extent([...row.calls, ...row.puts]) : undefined;
   if (!row || !range) {
@@ -26,10 +38,12 @@ export function renderSmile(row: OptionMatrixRow | undefined, title: string, w =
   out.push(
     `<line x1="${px(x(0))}" x2="${px(x(0))}" y1="${M.top}" y2="${h - M.bottom}" stroke-dasharray="3 3"/></g><g class="labels" fill="#333">`,
   );
-  for (const v of [range.min, range.max]) out.push(text(M.left - 6, y(v) + 4, fmt(v), 'text-anchor="end"'));
+  for (const v of [range.min, range.max]) out.push(text(M.left - 6, y(v) + 4, value(v), 'text-anchor="end"'));
   const every = Math.max(1, Math.ceil((2 * n + 1) / 11));
   for (let k = -n; k <= n; k += every)
-    out.push(text(x(k), h - M.bottom + 16, fmt(row.atmStrike + k * row.strikeStep), 'text-anchor="middle"'));
+    out.push(
+      text(x(k), h - M.bottom + 16, strike(row.atmStrike + k * row.strikeStep), 'text-anchor="middle"'),
+    );
   out.push('</g>');
   for (const side of ['call', 'put'] as const) {
     const values = side === 'call' ? row.calls : row.puts;
@@ -49,7 +63,7 @@ export function renderSmile(row: OptionMatrixRow | undefined, title: string, w =
       }
       seg.push(`${px(x(p.k))},${px(y(p.v))}`);
       out.push(
-        `<circle class="pt ${side}" cx="${px(x(p.k))}" cy="${px(y(p.v))}" r="3" fill="${COLOUR[side]}"><title>${esc(`${side} ${fmt(strikeOf(row, side, p.i, n))}: ${fmt(p.v)}`)}</title></circle>`,
+        `<circle class="pt ${side}" cx="${px(x(p.k))}" cy="${px(y(p.v))}" r="3" fill="${COLOUR[side]}"><title>${esc(`${side} ${strike(strikeOf(row, side, p.i, n))}: ${value(p.v)}`)}</title></circle>`,
       );
     }
     flush();

@@ -1,4 +1,7 @@
-/** Small pure helpers shared by the SVG chart renderers: escaping, linear scales, number formatting, colours. */
+/**
+ * Small pure helpers shared by the SVG chart renderers: escaping, linear scales, colours. Numbers shown to
+ * people go through `src/market/format.ts` (see `./format.ts`), never through ad-hoc rounding here.
+ */
 
 /** Escapes text for XML/HTML element content and double-quoted attributes. */
 export function esc(s: string): string {
@@ -36,14 +39,6 @@ export function linear(d: Extent, r0: number, r1: number): (v: number) => number
   const span = d.max - d.min;
   if (span === 0) return () => (r0 + r1) / 2;
   return (v) => r0 + ((v - d.min) / span) * (r1 - r0);
-}
-
-/** A compact label: up to 4 significant decimals, no trailing zeros. */
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const digits = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 4;
-  return v.toFixed(digits).replace(/\.?0+$/, '') || '0';
 }
 
 // Perceptually ordered stops (dark blue → teal → yellow), so higher always reads as brighter.

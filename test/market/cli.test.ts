@@ -107,5 +107,8 @@ describe('krtrade calendar / instruments', () => {
     expect(out.errors).toEqual([]);
     const one = await runCli(['instruments', '--master', FIXTURE, '--code', 'B09FEWA49', '--json'], { env });
     expect(JSON.parse(one.stdout)).toMatchObject({ strike: 1120, expiry: '2026-09-23' });
+    // Text: strikes at the family's tick precision (KOSPI200: 2 decimals), never cut to "1120" or "112".
+    const text = await runCli(['instruments', '--master', FIXTURE, '--kind', 'put'], { env });
+    expect(text.stdout).toMatch(/^C09FEWA49 .* 1,120\.00 /m);
   });
 });

@@ -40,3 +40,48 @@ export function matrix(
     puts,
   };
 }
+
+/** All text shown by an SVG: `<text>` contents and hover `<title>`s, in document order, unescaped `&amp;`. */
+export const texts = (svg: string, tag: 'text' | 'title' = 'text'): string[] =>
+  [...svg.matchAll(new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`, 'g'))].map((m) =>
+    m[1]!.replace(/&amp;/g, '&'),
+  );
+
+/** Samsung Electronics-like minute candles in whole won on the 100-won tick (50,000–200,000 band). */
+export function samsungCandles(symbol = '005930'): Candle[] {
+  const bar = (
+    i: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): Candle => ({
+    symbol,
+    time: (T0 + i * 60_000) as KstTime,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  });
+  return [bar(0, 72_500, 73_000, 72_400, 72_900, 1_000), bar(1, 72_900, 73_000, 72_600, 72_700, 72_400)];
+}
+
+/** A KOSPI200 matrix row around ATM 1002.5 (strikes above 1000 on the 5-point grid: 992.5 … 1012.5). */
+export function kospiMatrix(
+  metric: OptionMatrixRow['metric'],
+  calls: (number | null)[],
+  puts: (number | null)[],
+  minute = 0,
+): OptionMatrixRow {
+  return {
+    time: (T0 + minute * 60_000) as KstTime,
+    underlyingSymbol: 'KOSPI200:20261210',
+    metric,
+    atmStrike: 1002.5,
+    strikeStep: 5,
+    calls,
+    puts,
+  };
+}

@@ -8,7 +8,7 @@ import { startDashboard, type Dashboard } from '../../dashboard/server.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from './helpers.js';
-import { T0, candles, count, matrix } from './dashboard-charts.fixtures.js';
+import { T0, candles, count, matrix, samsungCandles, texts } from './dashboard-charts.fixtures.js';
 
 describe('dashboard /charts', () => {
   let h: QueueHarness;
@@ -23,6 +23,7 @@ describe('dashboard /charts', () => {
     db = await createTestDb();
     await writeCandles(db.pool, 'futures_101', candles(30));
     await writeCandles(db.pool, 'futures_101', candles(3, 'A01603'));
+    await writeCandles(db.pool, 'stocks_1m', samsungCandles());
     await writeOptionMatrices(
       db.pool,
       '101',
@@ -91,8 +92,17 @@ describe('dashboard /charts', () => {
     expect(count(svg, '<rect class="body')).toBe(10);
     expect(svg).toContain(`>${formatKst((T0 + 20 * 60_000) as KstTime).slice(11, 16)}<`);
     expect(svg).not.toContain('>09:19<');
-    expect(svg).toContain(`O ${candles(30)[29]!.open} H ${candles(30)[29]!.high}`);
+    // A01612 is a KOSPI200 future: prices to 2 decimals (the last candle: O 379, H 380.5, L 378, C 379.5).
+    expect(texts(svg, 'title').at(-1)).toBe('2026-11-24 09:29 O 379.00 H 380.50 L 378.00 C 379.50 V 129');
     expect(count(await (await get('/charts/candles?symbol=A01603')).text(), '<rect class="body')).toBe(3);
+  });
+
+  it('stock candles: the family comes from the stored table and code, so whole won keep their zeros', async () => {
+    const svg = await (await get('/charts/candles?symbol=005930')).text();
+    expect(svg).toContain('>72,400<');
+    expect(svg).toContain('>73,000<');
+    expect(svg).toContain('>vol 72,400<');
+    expect(svg).toContain('O 72,500 H 73,000 L 72,400 C 72,900 V 1,000');
   });
 
   it('matrix heatmap and smile reflect the stored rows', async () => {
@@ -112,7 +122,8 @@ describe('dashboard /charts', () => {
     const smile = await (await get('/charts/smile?underlying=KOSPI200:20261210&product=101')).text();
     expect(count(smile, '<circle class="pt call"')).toBe(4);
     expect(count(smile, '<circle class="pt put"')).toBe(4);
-    expect(smile).toContain('call 350: 0.23<');
+    expect(smile).toContain('call 350.00: 0.23<');
+    expect(smile).toContain('IV smile at 2026-11-24 09:03 KST (ATM 350.00)');
     const rows = await recentMatrices(db.pool, '101', 'KOSPI200:20261210', 'iv', { minutes: 60 });
     expect(rows.map((r) => r.time)).toEqual([0, 1, 2, 3].map((m) => T0 + m * 60_000));
     expect(await recentMatrices(db.pool, 'zz9', 'KOSPI200:20261210', 'iv', { minutes: 60 })).toEqual([]);

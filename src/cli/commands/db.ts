@@ -5,6 +5,7 @@ import { withCliPool } from './db-errors.js';
 import { migrate } from '../../db/migrate.js';
 import { dbStatus, exportCsv, type DbStatus } from '../../db/admin.js';
 import { UserError } from '../../errors.js';
+import { formatNumber, formatQuantity } from '../../market/format.js';
 import {
   addDays,
   formatKstIso,
@@ -31,16 +32,17 @@ function timeOption(name: string, raw: string | undefined, endOfDay: boolean): K
   }
 }
 
-function statusText(s: DbStatus): string {
+/** `db status` as text: row counts with thousands separators (the same formatter as the charts). */
+export function statusText(s: DbStatus): string {
   const lines = [
     `migrations applied: ${s.migrations}`,
     '',
-    'table                          rows        size',
+    `${'table'.padEnd(28)} ${'rows'.padStart(12)} ${'size'.padStart(11)}`,
   ];
   for (const t of s.tables) {
     const name = (t.parent ? `  ${t.name}` : t.name).padEnd(28);
-    const rows = `${t.estimated ? '~' : ''}${t.rows}`.padStart(10);
-    lines.push(`${name} ${rows} ${`${(t.bytes / 1024 / 1024).toFixed(1)} MB`.padStart(11)}`);
+    const rows = `${t.estimated ? '~' : ''}${formatQuantity(t.rows, 'count')}`.padStart(12);
+    lines.push(`${name} ${rows} ${`${formatNumber(t.bytes / 1024 / 1024, 1)} MB`.padStart(11)}`);
   }
   lines.push('', s.latest.length ? 'latest data (KST):' : 'latest data: none yet');
   for (const l of s.latest)

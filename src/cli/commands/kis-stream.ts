@@ -5,6 +5,7 @@ import { UserError } from '../../errors.js';
 import { KisWsClient, SUPPORTED_TRS, approvalKeyFrom, type WsRecord } from '../../kis/ws/index.js';
 import { formatKstIso } from '../../time/kst.js';
 import { openKisSession } from './kis-session.js';
+import { recordLine } from './kis-text.js';
 import { explainRedisErrors } from './redis-errors.js';
 
 interface StreamOptions {
@@ -28,22 +29,6 @@ export function defaultTrFor(code: string): string {
   if (code.length >= 8) return 'H0IOCNT0';
   if (/^[A-D]\d{2}[0-9A-Z]\d{2}$/.test(code) || /^[1-4]\d{2}[A-Z]\d{2}$/.test(code)) return 'H0IFCNT0';
   return 'H0STCNT0';
-}
-
-const n = (v: number | null, w = 10): string => (v === null ? '-' : String(v)).padStart(w);
-
-export function recordLine(r: WsRecord): string {
-  const head = `${formatKstIso(r.time).slice(11)} ${r.tradingDate} ${r.tr} ${r.code.padEnd(9)}`;
-  switch (r.kind) {
-    case 'stock-trade':
-    case 'futures-trade':
-    case 'option-trade':
-      return `${head} ${n(r.price)} x${String(r.qty).padEnd(6)} vol ${r.cumVolume}${r.kind === 'option-trade' && r.iv !== null ? ` iv ${r.iv}` : ''}`;
-    case 'book':
-      return `${head} ask ${n(r.asks[0] ?? null)} (${r.askQtys[0]}) bid ${n(r.bids[0] ?? null)} (${r.bidQtys[0]})`;
-    case 'fo-notice':
-      return `${head} ${r.fill ? 'FILL' : 'ORDER'} ${r.side ?? '?'} ${r.qty} @ ${r.price} order ${r.orderNo}`;
-  }
 }
 
 const toJson = (r: WsRecord): Record<string, unknown> => ({ ...r, time: formatKstIso(r.time) });

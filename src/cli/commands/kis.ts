@@ -8,6 +8,7 @@ import { foMarketOf } from '../../kis/endpoints/futures-options.js';
 import { FO_MARKETS, type KisMarket, type MinuteBar, type OptionBoard, type OptionSeriesParam, STOCK_MARKETS, type OptionFamily } from '../../kis/types.js';
 import { formatKstIso, toKst } from '../../time/kst.js';
 import { minuteOption } from './options.js';
+import { barLine, boardText, displayFamily, quoteLine } from './kis-text.js';
 import { type KisTargetOptions, withKisSession } from './kis-session.js';
 
 interface Common extends KisTargetOptions {
@@ -45,17 +46,6 @@ const targetOptions = (c: Command): Command =>
 
 const barJson = (b: MinuteBar): Record<string, unknown> => ({ ...b, time: formatKstIso(b.time) });
 
-function boardText(b: OptionBoard): string {
-  const puts = new Map(b.puts.map((p) => [p.strike, p]));
-  const cell = (n: number | undefined, w: number): string => (n === undefined ? '-' : n.toFixed(2)).padStart(w);
-  const lines = [`${'call'.padStart(9)} ${'iv'.padStart(7)} ${'strike'.padStart(9)} ${'put'.padStart(9)} ${'iv'.padStart(7)}`];
-  for (const c of b.calls) {
-    const p = puts.get(c.strike);
-    lines.push(`${cell(c.price, 9)} ${cell(c.iv, 7)} ${cell(c.strike, 9)} ${cell(p?.price, 9)} ${cell(p?.iv, 7)}`);
-  }
-  return `${b.family} ${b.series} ${b.expiry}: ${b.calls.length} calls, ${b.puts.length} puts\n${lines.join('\n')}`;
-}
-
 export function registerKisCommands(program: Command, ctx: CliContext): Command {
   const kis = program.command('kis').description('KIS REST calls (embedded simulator when no account is configured)');
 
@@ -82,7 +72,7 @@ export function registerKisCommands(program: Command, ctx: CliContext): Command 
           ? await client.stockPrice({ code, market: market as 'J' })
           : await client.foPrice({ code, market: market as 'F' });
         const { fields: _fields, ...summary } = q;
-        ctx.print({ market, ...summary }, !!o.json, () => `${code} ${q.name ?? ''} ${q.price} (${q.change >= 0 ? '+' : ''}${q.change}, ${q.changeRate}%) O ${q.open} H ${q.high} L ${q.low} vol ${q.volume}`.replace(/\s+/g, ' '));
+        ctx.print({ market, ...summary }, !!o.json, () => quoteLine(code, q, displayFamily(code, market)));
       });
     });
 
@@ -104,7 +94,7 @@ export function registerKisCommands(program: Command, ctx: CliContext): Command 
     return withKisSession(ctx, o, async ({ client }) => {
       const bars = await client.fetchMinuteBars({ code, market, from, to, completedOnly: !!o.completed });
       ctx.print(bars.map(barJson), !!o.json, () =>
-        bars.length ? bars.map((b) => `${formatKstIso(b.time).slice(0, 16)}  O ${b.open}  H ${b.high}  L ${b.low}  C ${b.close}  V ${b.volume}`).join('\n') : 'no bars in that range',
+        bars.length ? bars.map((b) => barLine(b, displayFamily(code, market))).join('\n') : 'no bars in that range',
       );
     });
   });

@@ -20,6 +20,7 @@ import { monthlyExpiry, weeklyExpiries } from '../../market/instruments/expiry.j
 import { formatMasterError, readFoIdxMasterFile } from '../../market/instruments/master.js';
 import { parseInstrumentCode } from '../../market/instruments/codes.js';
 import { tickSize } from '../../market/instruments/specs.js';
+import { formatPrice } from '../../market/format.js';
 
 const MAX_RANGE_DAYS = 366;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -166,7 +167,10 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
           if (!found) throw new UserError(`code ${opts.code} is not in ${opts.master}`);
           return ctx.print(found, !!opts.json, () =>
             Object.entries(found)
-              .map(([k, v]) => `${k.padEnd(16)} ${String(v)}`)
+              .map(
+                ([k, v]) =>
+                  `${k.padEnd(16)} ${k === 'strike' ? formatPrice(found.strike, found.family) : String(v)}`,
+              )
               .join('\n'),
           );
         }
@@ -185,7 +189,7 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
                 i.family.padEnd(9),
                 (i.series ?? '').padEnd(10),
                 (i.expiry ?? '').padEnd(10),
-                String(i.strike ?? '').padStart(7),
+                (i.strike === undefined ? '' : formatPrice(i.strike, i.family)).padStart(9),
                 ' ',
                 i.name,
               ].join(' '),
@@ -207,7 +211,7 @@ function explainCode(ctx: CliContext, code: string, json: boolean): void {
   const strikeNote =
     d.kind === 'call' || d.kind === 'put'
       ? d.strike !== undefined
-        ? String(d.strike)
+        ? formatPrice(d.strike, d.family)
         : `not in the code (${d.strikeCode} is opaque): take it from the master file`
       : undefined;
   const expiryNote =

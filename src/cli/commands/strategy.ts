@@ -9,10 +9,11 @@ import { loadStrategyPlugin } from '../../strategy/plugin.js';
 import { formatKstIso } from '../../time/kst.js';
 import { dateOption, minuteOption } from './options.js';
 import type { Signal } from '../../db/types.js';
+import { formatNumber } from '../../market/format.js';
 
 const signalJson = (s: Signal): Record<string, unknown> => ({ ...s, time: formatKstIso(s.time) });
 const signalLine = (s: Signal): string =>
-  `${formatKstIso(s.time)}  ${s.symbol}  ${s.kind.padEnd(11)} ${s.value === null ? '-' : s.value.toFixed(4)}${s.payload?.reason ? `  (${String(s.payload.reason)})` : ''}`;
+  `${formatKstIso(s.time)}  ${s.symbol}  ${s.kind.padEnd(11)} ${formatNumber(s.value, 4)}${s.payload?.reason ? `  (${String(s.payload.reason)})` : ''}`;
 
 function replayText(r: ReplayResult, written: boolean): string {
   const lines = [

@@ -275,3 +275,22 @@ export function krxShortCode(kisCode: string): string {
   const d = parseInstrumentCode(kisCode);
   return d.krxCode ?? d.code;
 }
+
+/**
+ * Family of a 3-digit KRX product code as table names use it (`futures_101`, `option_matrices_105`): type
+ * digit + product (`101` KOSPI200 futures, `205` mini calls, `309` KOSPI200 Thursday-weekly puts).
+ */
+export function familyOfProduct(product: string): Exclude<ProductFamily, 'stock'> | undefined {
+  const m = /^[123](\d{2})$/.exec(product);
+  if (!m) return undefined;
+  return WEEKLY[m[1]!] ? 'kospi200' : FAMILY_BY_PRODUCT[m[1]!];
+}
+
+/** Family of a KIS code, or undefined when the code is not one `parseInstrumentCode` knows. */
+export function familyOfCode(code: string): ProductFamily | undefined {
+  try {
+    return parseInstrumentCode(code).family;
+  } catch {
+    return undefined;
+  }
+}

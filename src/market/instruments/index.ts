@@ -3,6 +3,8 @@ export {
   InstrumentCodeError,
   YEAR_CYCLE,
   derivativeIsin,
+  familyOfCode,
+  familyOfProduct,
   futuresCode,
   isinCheckDigit,
   krxShortCode,
@@ -39,4 +41,11 @@ export {
   type MasterParseOptions,
   type MasterParseResult,
 } from './master.js';
-export { MULTIPLIER_HALVING, multiplier, stockTickSize, tickSize } from './specs.js';
+export {
+  MULTIPLIER_HALVING,
+  multiplier,
+  priceDecimals,
+  stockTickSize,
+  tickDecimals,
+  tickSize,
+} from './specs.js';

@@ -24,23 +24,54 @@ export function multiplier(family: ProductFamily, kind: InstrumentKind, date: Ks
   }
 }
 
-/** KOSPI/KOSDAQ/KONEX stock tick table in force since 2023-01-25. ETF/ETN/ELW (`etp`) trade in 5 KRW. */
-export function stockTickSize(price: number, opts: { etp?: boolean } = {}): number {
-  if (opts.etp) return 5;
-  if (price < 2_000) return 1;
-  if (price < 5_000) return 5;
-  if (price < 20_000) return 10;
-  if (price < 50_000) return 50;
-  if (price < 200_000) return 100;
-  if (price < 500_000) return 500;
-  return 1_000;
-}
+/** A tick table: `[below, tick]` tiers in ascending order; a price below `below` trades in `tick`. */
+type TickTiers = readonly (readonly [below: number, tick: number])[];
+type DerivativeFamily = Exclude<ProductFamily, 'stock'>;
 
-const FUTURE_TICK: Record<Exclude<ProductFamily, 'stock'>, number> = {
+/** KOSPI/KOSDAQ/KONEX stock tick table in force since 2023-01-25. */
+const STOCK_TICKS: TickTiers = [
+  [2_000, 1],
+  [5_000, 5],
+  [20_000, 10],
+  [50_000, 50],
+  [200_000, 100],
+  [500_000, 500],
+  [Infinity, 1_000],
+];
+/** ETF/ETN/ELW (`etp`) trade in 5 KRW. */
+const ETP_TICK = 5;
+
+const FUTURE_TICK: Record<DerivativeFamily, number> = {
   kospi200: 0.05,
   mini: 0.02,
   kosdaq150: 0.1,
 };
+
+const OPTION_TICKS: Record<DerivativeFamily, TickTiers> = {
+  kospi200: [
+    [10, 0.01],
+    [Infinity, 0.05],
+  ],
+  // Three tiers since the 2016 refinement [reported, Eugene/Ajunews].
+  mini: [
+    [3, 0.01],
+    [10, 0.02],
+    [Infinity, 0.05],
+  ],
+  kosdaq150: [
+    [50, 0.1],
+    [Infinity, 0.5],
+  ],
+};
+
+// A price that compares with nothing (NaN) falls to the last tier, as the old if-chains did.
+const tierTick = (tiers: TickTiers, price: number): number =>
+  (tiers.find(([below]) => price < below) ?? tiers.at(-1)!)[1];
+
+/** KOSPI/KOSDAQ/KONEX stock tick size at `price`; ETF/ETN/ELW (`etp`) trade in 5 KRW. */
+export function stockTickSize(price: number, opts: { etp?: boolean } = {}): number {
+  return opts.etp ? ETP_TICK : tierTick(STOCK_TICKS, price);
+}
 
 /** Minimum price step at `price` (KRW for stocks, index points for derivatives). */
 export function tickSize(instrument: Pick<Instrument, 'kind' | 'family' | 'code'>, price: number): number {
@@ -48,13 +79,30 @@ export function tickSize(instrument: Pick<Instrument, 'kind' | 'family' | 'code'
   if (kind === 'stock' || family === 'stock')
     return stockTickSize(price, { etp: instrument.code.startsWith('Q') });
   if (kind === 'future') return FUTURE_TICK[family];
-  switch (family) {
-    case 'kospi200':
-      return price < 10 ? 0.01 : 0.05;
-    case 'mini':
-      // Three tiers since the 2016 refinement [reported, Eugene/Ajunews].
-      return price < 3 ? 0.01 : price < 10 ? 0.02 : 0.05;
-    case 'kosdaq150':
-      return price < 50 ? 0.1 : 0.5;
-  }
+  return tierTick(OPTION_TICKS[family], price);
+}
+
+/** Decimal places of a tick size: 0.05 → 2, 0.1 → 1, 5 → 0. */
+export function tickDecimals(tick: number): number {
+  let d = 0;
+  while (d < 8 && Math.abs(Math.round(tick * 10 ** d) - tick * 10 ** d) > 1e-9) d++;
+  return d;
+}
+
+const maxDecimals = (ticks: readonly number[]): number => Math.max(0, ...ticks.map(tickDecimals));
+const familyTicks = (f: DerivativeFamily): number[] => [FUTURE_TICK[f], ...OPTION_TICKS[f].map(([, t]) => t)];
+const PRICE_DECIMALS: Record<ProductFamily, number> = {
+  stock: maxDecimals([ETP_TICK, ...STOCK_TICKS.map(([, t]) => t)]),
+  kospi200: maxDecimals(familyTicks('kospi200')),
+  mini: maxDecimals(familyTicks('mini')),
+  kosdaq150: maxDecimals(familyTicks('kosdaq150')),
+};
+
+/**
+ * Decimal places that show every price of a family exactly, from its tick tables: the finest tick of its
+ * futures and options (strikes and the underlying index share them). Stocks 0 (whole won), KOSPI200 and
+ * mini 2, KOSDAQ150 1. Without a family (an unrecognised code): the finest of all families.
+ */
+export function priceDecimals(family?: ProductFamily): number {
+  return family ? PRICE_DECIMALS[family] : Math.max(...Object.values(PRICE_DECIMALS));
 }
