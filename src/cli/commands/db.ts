@@ -1,7 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { withCliPool } from './db-errors.js';
+import { explainDbErrors, withCliPool } from './db-errors.js';
+import { ensureDatabase } from '../../db/create.js';
+import { maskUrl } from '../../log.js';
 import { migrate } from '../../db/migrate.js';
 import { dbStatus, exportCsv, type DbStatus } from '../../db/admin.js';
 import { UserError } from '../../errors.js';
@@ -52,13 +54,16 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
   const cmd = program.command('db').description('database schema and data');
   cmd
     .command('migrate')
-    .description('apply pending SQL migrations (safe to run from several processes at once)')
+    .description('create the database if the server lacks it, then apply pending SQL migrations (safe to run from several processes at once)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const url = ctx.config().config.database.url;
+      const created = await explainDbErrors(() => ensureDatabase(url), url);
+      if (created && !opts.json) process.stderr.write(`created database ${maskUrl(url)}\n`);
       await withCliPool(ctx, 'krtrade-migrate', async (pool) => {
         const r = await migrate(pool);
         ctx.print(
-          { applied: r.applied.map((m) => m.label), alreadyApplied: r.alreadyApplied },
+          { created, applied: r.applied.map((m) => m.label), alreadyApplied: r.alreadyApplied },
           !!opts.json,
           () =>
             r.applied.length
