@@ -13,11 +13,13 @@ import { registerKisCommands } from './commands/kis.js';
 import { registerKisStreamCommand } from './commands/kis-stream.js';
 import { registerSimCommands } from './commands/sim.js';
 import { exitQuietlyOnBrokenPipe, isBrokenPipe } from './stdio.js';
+import { packageVersion } from './version.js';
 
 exitQuietlyOnBrokenPipe();
 
 const program = new Command('krtrade')
   .description('Korean market-data pipeline and strategy engine on the KIS Open API')
+  .version(packageVersion(), '-V, --version', 'print the krtrade version')
   .option('-c, --config <path>', 'config file (default: $KRTRADE_CONFIG or ./krtrade.config.json)')
   .showHelpAfterError()
   .exitOverride();

@@ -186,7 +186,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     });
     faults.attach({ dropAllConnections: () => ws.dropAll(), expireAllTokens: () => deps.tokens.expireAll() });
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    logger.info({ restPort, wsPort, seed, mode }, 'sim: listening');
+    // debug: `krtrade sim` prints its own banner; a log line inside it would only repeat it as JSON.
+    logger.debug({ restPort, wsPort, seed, mode }, 'sim: listening');
     return {
       restUrl: `http://${urlHost}:${restPort}`,
       wsUrl: `ws://${urlHost}:${wsPort}`,

@@ -202,6 +202,35 @@ function checkChoice(name: string, value: string | undefined, allowed: string[])
     throw new UserError(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
+interface TickTier {
+  /** Premium (pt) from which this tick applies. */
+  fromPremium: number;
+  tick: number;
+}
+
+/** The premium tiers of an option's tick table, found by walking premiums in the smallest tick. */
+function tickTiers(d: Parameters<typeof tickSize>[0]): TickTier[] {
+  const tiers: TickTier[] = [{ fromPremium: 0, tick: tickSize(d, 0) }];
+  for (let cents = 1; cents <= 100_000; cents++) {
+    const p = cents / 100;
+    const t = tickSize(d, p);
+    if (t !== tiers.at(-1)!.tick) tiers.push({ fromPremium: p, tick: t });
+  }
+  return tiers;
+}
+
+/** `0.01 pt below a premium of 10.00, 0.05 pt from 10.00` */
+function tierText(tiers: TickTier[]): string {
+  return tiers
+    .map((t, i) => {
+      const next = tiers[i + 1];
+      const tick = `${t.tick.toFixed(2)} pt`;
+      if (i === 0) return next ? `${tick} below a premium of ${next.fromPremium.toFixed(2)}` : tick;
+      return next ? `${tick} from ${t.fromPremium.toFixed(2)} to below ${next.fromPremium.toFixed(2)}` : `${tick} from ${t.fromPremium.toFixed(2)}`;
+    })
+    .join(', ');
+}
+
 function explainCode(ctx: CliContext, code: string, json: boolean): void {
   const d = parseInstrumentCode(code);
   const strikeNote =
@@ -212,15 +241,12 @@ function explainCode(ctx: CliContext, code: string, json: boolean): void {
       : undefined;
   const expiryNote =
     d.expiry ?? (d.series?.startsWith('weekly') ? 'weekly: from the master name (YYMMWn)' : undefined);
-  // Option ticks depend on the premium: show them at a few premium levels.
-  const ticks =
-    d.kind === 'call' || d.kind === 'put'
-      ? Object.fromEntries([1, 5, 10, 50].map((p) => [p, tickSize(d, p)]))
-      : undefined;
+  // Option ticks depend on the premium: the tiers of the tick table, each from the premium it starts at.
+  const ticks = d.kind === 'call' || d.kind === 'put' ? tickTiers(d) : undefined;
   const out = {
     ...d,
     ...(d.kind === 'future' ? { tick: tickSize(d, 0) } : {}),
-    ...(ticks ? { tickAtPremium: ticks } : {}),
+    ...(ticks ? { tickByPremium: ticks } : {}),
   };
   ctx.print(out, json, () =>
     [
@@ -232,13 +258,7 @@ function explainCode(ctx: CliContext, code: string, json: boolean): void {
       ...(strikeNote ? [`  strike ${strikeNote}`] : []),
       `  multiplier ${d.multiplier.toLocaleString('en-US')}${d.kind === 'stock' ? '' : ' KRW/pt'}`,
       ...(out.tick !== undefined ? [`  tick ${out.tick} pt`] : []),
-      ...(ticks
-        ? [
-            `  tick by premium: ${Object.entries(ticks)
-              .map(([p, t]) => `${p}→${t}`)
-              .join(', ')}`,
-          ]
-        : []),
+      ...(ticks ? [`  tick ${tierText(ticks)}`] : []),
     ].join('\n'),
   );
 }
