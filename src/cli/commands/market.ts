@@ -13,6 +13,8 @@ import {
 } from '../../time/kst.js';
 import { withCliPool } from './db-errors.js';
 import { dateOption } from './options.js';
+import { printStockMaster } from './stock-master.js';
+import { stockMasterMarket } from '../../market/instruments/stock-master.js';
 import type { TradingCalendar } from '../../market/calendar/index.js';
 import { loadCalendar } from '../../market/calendar/load.js';
 import type { Session } from '../../market/types.js';
@@ -132,8 +134,8 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
 
   program
     .command('instruments')
-    .description('list the index F/O master file, or explain one instrument code')
-    .option('--master <file>', 'KIS fo_idx_code_mts.mst (extracted from the zip)')
+    .description('list a KIS master file (index F/O or stocks), or explain one instrument code')
+    .option('--master <file>', 'KIS fo_idx_code_mts.mst, kospi_code.mst or kosdaq_code.mst (extracted from the zip)')
     .option('--code <code>', 'explain one code (looked up in --master when given)')
     .option('--kind <kind>', 'filter: future | call | put')
     .option('--family <family>', 'filter: kospi200 | mini | kosdaq150')
@@ -156,6 +158,8 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
         checkChoice('--family', opts.family, ['kospi200', 'mini', 'kosdaq150']);
         checkChoice('--series', opts.series, ['monthly', 'weekly-thu', 'weekly-mon']);
         if (!opts.master) return explainCode(ctx, opts.code!, !!opts.json);
+        const stockMarket = stockMasterMarket(opts.master);
+        if (stockMarket) return printStockMaster(ctx, opts.master, stockMarket, opts.code, !!opts.json);
 
         const r = readFoIdxMasterFile(opts.master, { strict: !!opts.strict });
         for (const e of r.errors.slice(0, 20))
@@ -250,7 +254,9 @@ function explainCode(ctx: CliContext, code: string, json: boolean): void {
   };
   ctx.print(out, json, () =>
     [
-      `${d.code}: ${d.name}`,
+      d.kind === 'stock' && d.name === d.code
+        ? `${d.code}: (the name is in KIS's stock master: add --master kospi_code.mst or kosdaq_code.mst)`
+        : `${d.code}: ${d.name}`,
       `  kind ${d.kind}, family ${d.family}${d.series ? `, series ${d.series}` : ''}${d.scheme ? `, ${d.scheme} code scheme` : ''}`,
       ...(d.krxCode ? [`  KRX code ${d.krxCode}, ISIN ${d.isin}`] : []),
       ...(d.contractYear ? [`  contract ${d.contractYear}-${String(d.contractMonth).padStart(2, '0')}`] : []),
