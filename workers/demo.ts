@@ -105,7 +105,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
         `  charts:         ${dash.chartsUrl}   (candles, option-matrix heatmaps, smiles)`,
         `  database:       ${dbUrl}`,
         `  watch candles:  psql ${dbUrl} -c 'SELECT symbol, "timestamp", open, high, low, close, volume FROM candles_1m ORDER BY "timestamp" DESC LIMIT 20'`,
-        `  queues:         KRTRADE_REDIS_PREFIX=${prefix} npx krtrade queues status`,
+        `  queues:         KRTRADE_REDIS_PREFIX=${prefix} bin/krtrade queues status`,
         '  stop:           Ctrl-C (a second Ctrl-C forces)',
         '',
       ].join('\n'),
