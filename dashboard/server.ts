@@ -11,6 +11,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Logger } from '../src/log.js';
 import { once } from '../src/pipeline/lifecycle.js';
 import { errorMessage } from '../src/errors.js';
+import { DASHBOARD_LISTENER, explainListenError } from '../src/net/listen.js';
 import { catalog, QUEUE_NAMES, jobsOfQueue } from '../jobs/catalog.js';
 import type { Queues } from '../jobs/queues.js';
 import { basicAuth, checkAuthSetup, type Credentials } from './auth.js';
@@ -75,8 +76,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(o.port, o.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-    s.on('error', reject);
+    const fail = (e: unknown): void => reject(explainListenError(e, o.host, o.port, DASHBOARD_LISTENER));
+    const s = app.listen(o.port, o.host, (err?: Error) => (err ? fail(err) : resolve(s)));
+    s.on('error', fail);
   });
   server.on('error', (e) => o.log.error({ err: errorMessage(e) }, 'dashboard server error'));
   const addr = server.address();

@@ -39,6 +39,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
 
 const define = <S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> => d;
 
+/**
+ * The payload's times as a person reads them in bull-board (`2026-12-07 09:20 KST`): the numbers are
+ * KST wall-clock milliseconds, which read as an instant would be 9 hours off. Filled by the queue set when
+ * a job is added (`readableTimes`); never read by a handler.
+ */
+const readable = { kst: z.string().max(120).optional() };
 const range = { from: kstTimeSchema, to: kstTimeSchema };
 const candleTarget = { code: codeSchema, family: familySchema, account: accountNameSchema };
 /** A live minute batch this work belongs to (the strategy barrier); absent for backfill. */
@@ -47,7 +53,7 @@ const batch = { batch: kstTimeSchema.optional() };
  * The candle minute a live fetch is for. Absent in job-scheduler templates: a firing stands for the minute
  * whose close + buffer it was scheduled at (a job added by hand without it takes the newest closed minute).
  */
-const liveMinute = { minute: kstTimeSchema.optional() };
+const liveMinute = { minute: kstTimeSchema.optional(), ...readable };
 const boardTarget = { boardKey: boardKeySchema, underlying: z.string().min(1), series: seriesSchema, expiry: kstDateSchema, account: accountNameSchema };
 
 const checkRange = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
@@ -68,37 +74,37 @@ export const catalog = {
   }),
   'backfill-candles': define({
     queue: 'backfill',
-    schema: checkRange(z.strictObject({ ...candleTarget, ...range })),
+    schema: checkRange(z.strictObject({ ...candleTarget, ...range, ...readable })),
     options: { ...base, attempts: 8 },
     description: 'one page (≤ the KIS row cap) of past minute bars; the CLI and the scheduler split ranges into pages',
   }),
   'aggregate-candles': define({
     queue: 'aggregate',
-    schema: checkRange(z.strictObject({ ...candleTarget, ...range, ...batch, bars: z.array(candleSchema).max(500) })),
+    schema: checkRange(z.strictObject({ ...candleTarget, ...range, ...batch, ...readable, bars: z.array(candleSchema).max(500) })),
     options: base,
     description: 'validate and normalise fetched bars (drop the forming bar, one bar per minute)',
   }),
   'aggregate-board': define({
     queue: 'aggregate',
-    schema: z.strictObject({ boardKey: boardKeySchema, board: boardSchema }),
+    schema: z.strictObject({ boardKey: boardKeySchema, board: boardSchema, ...readable }),
     options: base,
     description: 'option board → option_chain_raw rows and ATM-relative matrices per metric',
   }),
   'upsert-candles': define({
     queue: 'upsert',
-    schema: checkRange(z.strictObject({ ...candleTarget, ...range, ...batch, candles: z.array(candleSchema).max(500) })),
+    schema: checkRange(z.strictObject({ ...candleTarget, ...range, ...batch, ...readable, candles: z.array(candleSchema).max(500) })),
     options: base,
     description: 'idempotent write of minute candles; completes the instrument in its minute batch',
   }),
   'upsert-board': define({
     queue: 'upsert',
-    schema: z.strictObject({ boardKey: boardKeySchema, board: boardSchema, matrices: z.array(matrixRowSchema).max(64) }),
+    schema: z.strictObject({ boardKey: boardKeySchema, board: boardSchema, matrices: z.array(matrixRowSchema).max(64), ...readable }),
     options: base,
     description: 'idempotent write of the raw chain and its matrices for one minute',
   }),
   'run-strategy': define({
     queue: 'strategy',
-    schema: z.strictObject({ minute: kstTimeSchema }),
+    schema: z.strictObject({ minute: kstTimeSchema, ...readable }),
     options: { ...base, attempts: 3 },
     description: 'run the strategies once for a minute batch (when every candle is stored, or at the deadline)',
   }),

@@ -3,6 +3,7 @@ import { Queue, type Job, type JobsOptions, type RepeatStrategy } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../src/log.js';
 import { errorMessage } from '../src/errors.js';
+import { withReadableTimes } from './readable-times.js';
 import { type JobName, type PayloadInput, type QueueName, QUEUE_NAMES, catalog, parsePayload } from './catalog.js';
 
 export type Queues = Record<QueueName, Queue>;
@@ -34,15 +35,17 @@ export function createQueues(connection: Redis, prefix: string, o: QueueSetOptio
   return {
     queues,
     async add(name, payload, opts) {
-      parsePayload(name, payload);
+      const data = withReadableTimes(payload);
+      parsePayload(name, data);
       const def = catalog[name];
-      return queues[def.queue].add(name, payload, { ...def.options, ...opts });
+      return queues[def.queue].add(name, data, { ...def.options, ...opts });
     },
     async addBulk(name, jobs) {
       if (jobs.length === 0) return [];
-      for (const j of jobs) parsePayload(name, j.payload);
+      const data = jobs.map((j) => withReadableTimes(j.payload));
+      for (const d of data) parsePayload(name, d);
       const def = catalog[name];
-      return queues[def.queue].addBulk(jobs.map((j) => ({ name, data: j.payload, opts: { ...def.options, ...j.opts } })));
+      return queues[def.queue].addBulk(jobs.map((j, i) => ({ name, data: data[i], opts: { ...def.options, ...j.opts } })));
     },
     close() {
       return (closing ??= Promise.all(Object.values(queues).map((q) => q.close())).then(() => undefined));

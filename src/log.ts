@@ -4,6 +4,8 @@
  * that look like KIS tokens are never logged by our code (callers pass masked values).
  */
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import { formatKst, instant, toKst } from './time/kst.js';
 
 export type { Logger };
 
@@ -66,23 +68,37 @@ const formatters = {
 
 export interface LogOptions {
   level?: string;
+  /** Human-readable lines with KST times (default: when the destination is a terminal). */
   pretty?: boolean;
-  /** Destination stream (tests). */
+  /** Destination stream (default stdout). */
   stream?: NodeJS.WritableStream;
 }
 
+/** A log line's time as a person reads it: KST wall-clock, labelled. */
+export function logTimeKst(epochMs: number): string {
+  const ms = ((epochMs % 1000) + 1000) % 1000;
+  return `${formatKst(toKst(instant(epochMs - ms)))}.${String(ms).padStart(3, '0')} KST`;
+}
+
 export function createLogger(opts: LogOptions = {}): Logger {
-  const pretty = opts.pretty ?? (process.stdout.isTTY && !opts.stream);
+  const destination = opts.stream ?? process.stdout;
+  const pretty = opts.pretty ?? (destination as { isTTY?: boolean }).isTTY === true;
   // `redact` (compiled, fast) covers the usual places; `formatters` catch any depth and spelling.
   const base = { level: opts.level ?? 'info', redact: { paths, censor: CENSOR }, formatters };
-  if (opts.stream) return pino(base, opts.stream as pino.DestinationStream);
-  if (pretty) {
-    return pino({
-      ...base,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
-    });
-  }
-  return pino(base);
+  if (!pretty) return pino(base, destination as pino.DestinationStream);
+  const colour = (destination as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
+  // In-process and synchronous: lines interleave correctly with the command's own stderr messages.
+  return pino(
+    base,
+    PinoPretty({
+      destination,
+      sync: true,
+      colorize: colour,
+      ignore: 'pid,hostname',
+      translateTime: false,
+      customPrettifiers: { time: (t) => logTimeKst(/^\d+$/.test(String(t)) ? Number(t) : Date.parse(String(t))) },
+    }),
+  );
 }
 
 /** Masks a secret for display: keeps 4 leading characters and the length. */

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import { pipelineKeys } from '../src/pipeline/ids.js';
+import { formatKstIso, instant, nowInstant, toKst } from '../src/time/kst.js';
 import { checkRedis, createRedis } from '../src/pipeline/redis.js';
 import { LIVE_QUEUES, QUEUE_NAMES, type QueueName } from '../jobs/catalog.js';
 import { createQueues, type QueueSet } from '../jobs/queues.js';
@@ -17,7 +18,7 @@ export interface QueueStatus {
 export interface SchedulerStatus {
   id: string;
   pattern?: string;
-  /** When BullMQ fires it next (real time, ISO), if it has a pending firing. */
+  /** When BullMQ fires it next (real time as KST wall-clock, `YYYY-MM-DDTHH:MM:SS`), if it has a pending firing. */
   next?: string;
 }
 
@@ -54,14 +55,14 @@ export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string):
   );
   const state = await redis.get(keys.schedulerState);
   const jobSchedulers = (await q.queues.fetch.getJobSchedulers(0, -1, true)).map(
-    (x): SchedulerStatus => ({ id: x.key, ...(x.pattern ? { pattern: x.pattern } : {}), ...(x.next ? { next: new Date(x.next).toISOString() } : {}) }),
+    (x): SchedulerStatus => ({ id: x.key, ...(x.pattern ? { pattern: x.pattern } : {}), ...(x.next ? { next: formatKstIso(toKst(instant(x.next))) } : {}) }),
   );
   return { manualPause: (await redis.exists(keys.manualPause)) === 1, scheduler: state ? (JSON.parse(state) as unknown) : null, jobSchedulers, queues };
 }
 
 /** Operator pause: sticks until `resume` (the scheduler does not auto-resume while it is set). */
 export async function pauseLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = LIVE_QUEUES): Promise<void> {
-  await redis.set(pipelineKeys(prefix).manualPause, new Date().toISOString());
+  await redis.set(pipelineKeys(prefix).manualPause, formatKstIso(toKst(nowInstant())));
   await Promise.all(queues.map((n) => q.queues[n].pause()));
 }
 
@@ -72,11 +73,11 @@ export async function resumeLive(q: QueueSet, redis: Redis, prefix: string, queu
 }
 
 export function formatStatus(s: PipelineStatus): string {
-  const lines = [`manual pause: ${s.manualPause ? 'yes' : 'no'}`];
+  const lines = ['times: KST wall-clock', `manual pause: ${s.manualPause ? 'yes' : 'no'}`];
   const sch = s.scheduler as { at?: string; tradingDate?: string; active?: boolean } | null;
-  lines.push(sch ? `scheduler: last tick ${sch.at} (trading date ${sch.tradingDate ?? '-'}, ${sch.active ? 'market active' : 'market closed'})` : 'scheduler: never ran');
+  lines.push(sch ? `scheduler: last tick ${sch.at?.replace('T', ' ')} (trading date ${sch.tradingDate ?? '-'}, ${sch.active ? 'market active' : 'market closed'})` : 'scheduler: never ran');
   const next = s.jobSchedulers.map((j) => j.next).filter((n) => n !== undefined).sort()[0];
-  lines.push(`job schedulers: ${s.jobSchedulers.length}${next ? ` (next firing ${next})` : ''}${s.jobSchedulers.length ? ` — ${s.jobSchedulers.map((j) => j.id).join(', ')}` : ''}`);
+  lines.push(`job schedulers: ${s.jobSchedulers.length}${next ? ` (next firing ${next.replace('T', ' ')})` : ''}${s.jobSchedulers.length ? ` — ${s.jobSchedulers.map((j) => j.id).join(', ')}` : ''}`);
   lines.push('queue       state    workers  waiting  active  delayed  completed  failed');
   for (const q of s.queues) {
     const c = q.counts;

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Config } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import { UserError, errorMessage } from '../src/errors.js';
+import { DASHBOARD_LISTENER, assertPortFree } from '../src/net/listen.js';
 import { CLOCK_ENV } from '../src/time/clock.js';
 import { addMinutes, formatKst, formatKstIso, nowInstant, toKst } from '../src/time/kst.js';
 import { createPool } from '../src/db/pool.js';
@@ -23,7 +24,8 @@ import { serveDashboard, untilStopped } from './serve.js';
 export interface DemoOptions {
   speed: number;
   database: string;
-  port: number;
+  /** Dashboard port; default `dashboard.port`. */
+  port?: number;
   /** KST wall-clock `YYYY-MM-DDTHH:MM`; default: two minutes before the next derivatives open. */
   start?: string;
 }
@@ -46,7 +48,13 @@ async function freshDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 
+/** The demo's keys live apart from any pipeline's on the same Redis: it deletes them when it starts. */
+export const demoPrefix = (configured: string): string => `${configured}-demo`;
+
 export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promise<void> {
+  const port = o.port ?? base.dashboard.port;
+  // Everything that can refuse is checked before the demo database is dropped.
+  await assertPortFree(base.dashboard.host, port, DASHBOARD_LISTENER);
   await checkRedis(base.redis.url);
   const dbUrl = withDatabase(base.database.url, o.database);
   await freshDatabase(withDatabase(base.database.url, 'postgres'), o.database);
@@ -70,7 +78,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
   // Child processes (e.g. `krtrade worker` started by hand next to the demo) read the same clock.
   process.env[CLOCK_ENV] = JSON.stringify(sim.clock.spec());
 
-  const prefix = 'krtrade-demo';
+  const prefix = demoPrefix(base.redis.prefix);
   await deleteKeysUnder(base.redis.url, prefix);
   const password = randomBytes(9).toString('base64url');
   const withSim = withSimulatorAccount({ ...base, sim: { ...base.sim, mode: 'real' } }, sim);
@@ -78,7 +86,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
     ...withSim,
     database: { url: dbUrl },
     redis: { ...base.redis, prefix },
-    dashboard: { ...base.dashboard, port: o.port, username: 'demo', password },
+    dashboard: { ...base.dashboard, port, username: 'demo', password },
   };
   try {
     const rt = outer.add('pipeline', await createRuntime(config, sim.clock, log, 'krtrade-demo'));
@@ -97,7 +105,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
         `  charts:         ${dash.chartsUrl}   (candles, option-matrix heatmaps, smiles)`,
         `  database:       ${dbUrl}`,
         `  watch candles:  psql ${dbUrl} -c 'SELECT symbol, "timestamp", open, high, low, close, volume FROM candles_1m ORDER BY "timestamp" DESC LIMIT 20'`,
-        `  queues:         KRTRADE_REDIS_PREFIX=${prefix} npx krtrade queues status`,
+        `  queues:         KRTRADE_REDIS_PREFIX=${prefix} bin/krtrade queues status`,
         '  stop:           Ctrl-C (a second Ctrl-C forces)',
         '',
       ].join('\n'),

@@ -10,7 +10,7 @@
  * - the live queues paused outside every subscribed session and resumed before the next one (unless an
  *   operator paused them by hand).
  */
-import { type KstTime, type KstDate, addMinutes, formatKstIso, toKst } from '../src/time/kst.js';
+import { type KstTime, type KstDate, addMinutes, formatKstIso, nowInstant, toKst } from '../src/time/kst.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
 import { dueHorizon, effectiveDeadlineMs, fireTime } from '../src/pipeline/schedule.js';
@@ -132,7 +132,7 @@ export class Scheduler {
     if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.removed.length) {
       s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.spec.id), rearmed: sync.rearmed.map((x) => x.spec.id), removed: sync.removed }, 'job schedulers synced');
     }
-    await s.redis.set(s.keys.schedulerState, JSON.stringify({ ...report, at: formatKstIso(now), realAt: new Date().toISOString() }));
+    await s.redis.set(s.keys.schedulerState, JSON.stringify({ ...report, at: formatKstIso(now), realAt: formatKstIso(toKst(nowInstant())) }));
     return report;
   }
 

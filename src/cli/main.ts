@@ -12,9 +12,14 @@ import { registerVerifyCommands } from './commands/verify.js';
 import { registerKisCommands } from './commands/kis.js';
 import { registerKisStreamCommand } from './commands/kis-stream.js';
 import { registerSimCommands } from './commands/sim.js';
+import { exitQuietlyOnBrokenPipe, isBrokenPipe } from './stdio.js';
+import { packageVersion } from './version.js';
+
+exitQuietlyOnBrokenPipe();
 
 const program = new Command('krtrade')
   .description('Korean market-data pipeline and strategy engine on the KIS Open API')
+  .version(packageVersion(), '-V, --version', 'print the krtrade version')
   .option('-c, --config <path>', 'config file (default: $KRTRADE_CONFIG or ./krtrade.config.json)')
   .showHelpAfterError()
   .exitOverride();
@@ -32,7 +37,10 @@ registerSimCommands(program, ctx);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) {
+  if (isBrokenPipe(e)) {
+    // The reader of stdout went away (`| head`): nothing more to say to anyone.
+    process.exitCode = 0;
+  } else if (e instanceof CommanderError) {
     // --help and --version exit 0; usage errors were already printed by commander.
     process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else if (e instanceof UserError || e instanceof KrtradeError) {

@@ -48,14 +48,37 @@ function coerce(raw: string): unknown {
 const camel = (s: string): string =>
   s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-export function envOverrides(env: NodeJS.ProcessEnv): Json {
-  const out: Json = {};
+/**
+ * The environment variable that sets a config path: each segment in upper snake case, segments joined by
+ * `__` (`sim.wsPort` → `KRTRADE_SIM__WS_PORT`); the inverse of how `envOverrides` reads them.
+ */
+export function envNameOf(path: readonly string[]): string {
+  return `KRTRADE_${path.map((k) => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('__')}`;
+}
+
+/** KIS account fields that come from the `KIS_*` shortcuts. */
+const KIS_ENV_FIELDS: Record<string, string> = {
+  appKey: 'KIS_APP_KEY',
+  appSecret: 'KIS_APP_SECRET',
+  env: 'KIS_ENV',
+  account: 'KIS_ACCOUNT',
+  htsId: 'KIS_HTS_ID',
+};
+
+/** Config values from the environment, and which variable set each dotted path (for error messages). */
+export function envSources(env: NodeJS.ProcessEnv): { values: Json; origins: Map<string, string> } {
+  const values: Json = {};
+  const origins = new Map<string, string>();
+  const set = (path: readonly string[], value: unknown, name: string): void => {
+    setPath(values, path, value);
+    origins.set(path.join('.'), name);
+  };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || name === 'KRTRADE_CONFIG' || name === 'KRTRADE_CLOCK') continue;
     const alias = ALIASES[name];
-    if (alias) setPath(out, alias, coerce(value));
+    if (alias) set(alias, coerce(value), name);
     else if (name.startsWith('KRTRADE_') && name.includes('__')) {
-      setPath(out, name.slice(8).split('__').map(camel), coerce(value));
+      set(name.slice(8).split('__').map(camel), coerce(value), name);
     }
   }
   if (env.KIS_APP_KEY || env.KIS_APP_SECRET) {
@@ -63,9 +86,36 @@ export function envOverrides(env: NodeJS.ProcessEnv): Json {
     if (env.KIS_ENV) account.env = env.KIS_ENV;
     if (env.KIS_ACCOUNT) account.account = env.KIS_ACCOUNT;
     if (env.KIS_HTS_ID) account.htsId = env.KIS_HTS_ID;
-    setPath(out, ['kis', 'accounts'], [account]);
+    setPath(values, ['kis', 'accounts'], [account]);
+    for (const [field, name] of Object.entries(KIS_ENV_FIELDS)) origins.set(`kis.accounts.0.${field}`, name);
   }
-  return out;
+  return { values, origins };
+}
+
+export function envOverrides(env: NodeJS.ProcessEnv): Json {
+  return envSources(env).values;
+}
+
+/**
+ * Restates a config issue (`path: message`) whose path came from an environment variable in the
+ * variable's own terms: a misspelt `KRTRADE_SIM__WSPORT` gets `KRTRADE_SIM__WS_PORT` suggested, a
+ * missing `KIS_APP_SECRET` is named as such.
+ */
+function inEnvTerms(issue: string, origins: Map<string, string>): string {
+  const m = /^([^:]+): (.*)$/s.exec(issue);
+  if (!m) return issue;
+  const [, path, message] = m as unknown as [string, string, string];
+  const name = origins.get(path) ?? [...origins].find(([p]) => p.startsWith(`${path}.`))?.[1];
+  if (!name) return issue;
+  const hint = /\(did you mean ([^?]+)\?\)/.exec(message);
+  if (hint) {
+    const suggested = hint[1]!;
+    return `${name}: unknown setting ${path} (did you mean ${envNameOf(suggested.split('.'))}, which sets ${suggested}?)`;
+  }
+  if (/received undefined/.test(message) && name.startsWith('KIS_')) {
+    return `${name} is not set: a KIS account from the environment needs both KIS_APP_KEY and KIS_APP_SECRET`;
+  }
+  return `${name} (${path}): ${message}`;
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {
@@ -179,13 +229,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
     }
   }
-  const written = deepMerge(fromFile, envOverrides(env));
+  const fromEnv = envSources(env);
+  const written = deepMerge(fromFile, fromEnv.values);
   const parsed = configSchema.safeParse(deepMerge(written, opts.overrides ?? {}));
   // Only what a person wrote (file, KRTRADE_* variables) is checked for unknown keys; programmatic overrides are trusted.
   const issues = [
     ...(parsed.success ? [] : formatIssues(parsed.error)),
     ...unknownKeys(written, configSchema),
-  ];
+  ].map((i) => inEnvTerms(i, fromEnv.origins));
   if (!parsed.success || issues.length)
     throw new ConfigError(file ? `${file} + environment` : 'environment', issues);
   return file ? { config: parsed.data, file } : { config: parsed.data };

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { formatKst, type KstTime } from '../time/kst.js';
+import { formatKst, type KstDate, type KstTime } from '../time/kst.js';
 import { StorageInputError } from './errors.js';
 import { isCandleTable, isDayPartition, isKnownTableName, isMatrixTable } from './names.js';
 import { latestDataTimes, type LatestDataTime } from './readers.js';
@@ -116,7 +116,16 @@ export interface ExportRequest {
   table: string;
   from?: KstTime;
   to?: KstTime;
+  /**
+   * Rows of one KRX trading date: tables with a `trading_date` column filter on it (a night session's rows
+   * belong to the next trading date); others take the date's session span, `span` (from the calendar).
+   */
+  tradingDate?: { date: KstDate; span: { from: KstTime; to: KstTime } };
 }
+
+/** Tables whose rows carry their trading date (candles, ticks, quotes and their partitions, data_quality). */
+export const hasTradingDateColumn = (table: string): boolean =>
+  isCandleTable(table) || isDayPartition(table) || ['candles_1m', 'ticks', 'quotes', 'data_quality'].includes(table);
 
 /** Checks the table name against krtrade's own tables and that it exists; returns the COPY statement. */
 export async function exportSql(pool: pg.Pool, req: ExportRequest): Promise<string> {
@@ -133,9 +142,15 @@ export async function exportSql(pool: pg.Pool, req: ExportRequest): Promise<stri
   }
   const col = timeColumnOf(req.table);
   const where: string[] = [];
-  // COPY takes no bind parameters; formatKst output is digits, dashes, colons and a space only.
-  if (req.from !== undefined) where.push(`${col} >= '${formatKst(req.from)}'`);
-  if (req.to !== undefined) where.push(`${col} < '${formatKst(req.to)}'`);
+  const td = req.tradingDate;
+  if (td && (req.from !== undefined || req.to !== undefined))
+    throw new StorageInputError('--trading-date selects its own range: give it or --from/--to, not both');
+  // COPY takes no bind parameters; dates and formatKst output are digits, dashes, colons and a space only.
+  if (td && hasTradingDateColumn(req.table)) where.push(`trading_date = '${td.date}'`);
+  const from = td && !hasTradingDateColumn(req.table) ? td.span.from : req.from;
+  const to = td && !hasTradingDateColumn(req.table) ? td.span.to : req.to;
+  if (from !== undefined) where.push(`${col} >= '${formatKst(from)}'`);
+  if (to !== undefined) where.push(`${col} < '${formatKst(to)}'`);
   const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   return `COPY (SELECT * FROM ${req.table}${filter} ORDER BY ${col}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
 }

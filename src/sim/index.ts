@@ -3,6 +3,7 @@
  * `startSimulator()` is what tests, the demo and `krtrade sim` use; `close()` stops everything (idempotent).
  */
 import { createLogger, type Logger } from '../log.js';
+import { explainListenError } from '../net/listen.js';
 import { defaultCalendar, type TradingCalendar } from '../market/calendar/index.js';
 import { AcceleratedClock, type Clock } from '../time/clock.js';
 import { nowInstant, parseKst, toInstant } from '../time/kst.js';
@@ -175,16 +176,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   try {
     const restPort = await new Promise<number>((resolve, reject) => {
-      rest.server.once('error', reject);
+      rest.server.once('error', (e) => reject(explainListenError(e, host, opts.port ?? 0, { what: 'simulator REST', fix: 'sim.port (KRTRADE_SIM__PORT) or pass --port' })));
       rest.server.listen(opts.port ?? 0, host, () => {
         const a = rest.server.address();
         resolve(typeof a === 'object' && a ? a.port : 0);
       });
     });
-    const wsPort = await ws.listen(opts.wsPort ?? 0, host);
+    const wsPort = await ws.listen(opts.wsPort ?? 0, host).catch((e: unknown) => {
+      throw explainListenError(e, host, opts.wsPort ?? 0, { what: 'simulator WebSocket', fix: 'sim.wsPort (KRTRADE_SIM__WS_PORT) or pass --ws-port' });
+    });
     faults.attach({ dropAllConnections: () => ws.dropAll(), expireAllTokens: () => deps.tokens.expireAll() });
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    logger.info({ restPort, wsPort, seed, mode }, 'sim: listening');
+    // debug: `krtrade sim` prints its own banner; a log line inside it would only repeat it as JSON.
+    logger.debug({ restPort, wsPort, seed, mode }, 'sim: listening');
     return {
       restUrl: `http://${urlHost}:${restPort}`,
       wsUrl: `ws://${urlHost}:${wsPort}`,
@@ -203,9 +207,6 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     };
   } catch (e) {
     await close();
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE')
-      throw new UserError(`sim: port already in use (${err.message}); pick another --port/--ws-port or 0`);
     throw e;
   }
 }

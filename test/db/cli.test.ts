@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../helpers/db.js';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ADMIN_URL, createTestDb, type TestDb } from '../helpers/db.js';
 import { runCli } from '../helpers/cli.js';
 import { writeCandles } from '../../src/db/writer.js';
 import { kstTime } from '../../src/time/kst.js';
@@ -34,7 +36,7 @@ describe('krtrade db migrate', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const files = listMigrations().map((m) => m.label);
-    expect(JSON.parse(first.stdout)).toEqual({ applied: files, alreadyApplied: 0 });
+    expect(JSON.parse(first.stdout)).toEqual({ created: false, applied: files, alreadyApplied: 0 });
     const again = await runCli(['db', 'migrate'], { env, cwd: dir });
     expect(again.code).toBe(0);
     expect(again.stdout.trim()).toBe(`up to date (${files.length} migrations)`);
@@ -42,6 +44,26 @@ describe('krtrade db migrate', () => {
       'SELECT version FROM schema_migrations ORDER BY 1',
     );
     expect(rows.rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
+  });
+});
+
+describe('krtrade db migrate on a fresh server', () => {
+  it('creates the missing database, then migrates it; a second run changes nothing', async () => {
+    const name = `krt_test_fresh_${randomBytes(4).toString('hex')}`;
+    const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+    try {
+      const first = await runCli(['db', 'migrate'], { env: { KRTRADE_DATABASE_URL: url }, cwd: dir });
+      expect(first.stderr).toBe(`created database ${url}\n`);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^applied 0001_/);
+      const again = await runCli(['db', 'migrate', '--json'], { env: { KRTRADE_DATABASE_URL: url }, cwd: dir });
+      expect(JSON.parse(again.stdout)).toMatchObject({ created: false, applied: [] });
+    } finally {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    }
   });
 });
 

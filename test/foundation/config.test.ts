@@ -131,7 +131,7 @@ describe('config', () => {
         'kis.accounts.0.apiSecret: unknown key (did you mean kis.accounts.0.appSecret?)',
         'kis.rateLimit.realPerSec: unknown key',
         'pipeline.subscriptions.0.kind: unknown key (did you mean pipeline.subscriptions.0.kinds?)',
-        'sim.prot: unknown key (did you mean sim.port?)',
+        'KRTRADE_SIM__PROT: unknown setting sim.prot (did you mean KRTRADE_SIM__PORT, which sets sim.port?)',
         expect.stringMatching(/^log\.level: Invalid option/),
       ]),
     );
@@ -143,5 +143,36 @@ describe('config', () => {
     const p = file('broken.json', '{ "sim": ');
     expect(() => loadConfig({ configPath: p, env: {} })).toThrow(/broken\.json.*not valid JSON/s);
     expect(() => loadConfig({ configPath: join(dir, 'nope.json'), env: {} })).toThrow(/nope\.json.*ENOENT/s);
+  });
+});
+
+describe('config errors from the environment speak of the variables', () => {
+  const issuesOf = (env: NodeJS.ProcessEnv): string => {
+    try {
+      loadConfig({ env });
+    } catch (e) {
+      if (e instanceof ConfigError) return e.issues.join('\n');
+      throw e;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('suggests the working variable name for a misspelt one', () => {
+    const msg = issuesOf({ KRTRADE_SIM__WSPORT: '21001' });
+    expect(msg).toContain('KRTRADE_SIM__WSPORT');
+    expect(msg).toContain('did you mean KRTRADE_SIM__WS_PORT');
+    // and the suggestion works
+    expect(loadConfig({ env: { KRTRADE_SIM__WS_PORT: '21001' } }).config.sim.wsPort).toBe(21001);
+  });
+
+  it('names KIS_APP_SECRET when only KIS_APP_KEY is set', () => {
+    const msg = issuesOf({ KIS_APP_KEY: 'PSabcdefghijklmnop' });
+    expect(msg).toMatch(/^KIS_APP_SECRET is not set/);
+    expect(msg).not.toContain('received undefined');
+    expect(msg).not.toContain('PSabcdefghijklmnop');
+  });
+
+  it('names the variable of a bad value', () => {
+    expect(issuesOf({ KRTRADE_SIM__SPEED: 'fast' })).toMatch(/^KRTRADE_SIM__SPEED \(sim\.speed\): /);
   });
 });

@@ -57,3 +57,14 @@ describe('README', () => {
     expect(README).toMatch(/## Troubleshooting[\s\S]*offset-naive and offset-aware/);
   });
 });
+
+describe('docs cite only what a reader can find', () => {
+  it('no section numbers of a reference document that is not in the repository', async () => {
+    const { readdirSync } = await import('node:fs');
+    const docs = readdirSync(new URL('../../docs/', import.meta.url)).filter((f) => f.endsWith('.md'));
+    for (const f of [...docs.map((d) => `docs/${d}`), 'README.md']) {
+      const text = readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
+      expect(text.match(/§\s?\d[\d.]*/g) ?? [], f).toEqual([]);
+    }
+  });
+});

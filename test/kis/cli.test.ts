@@ -54,3 +54,21 @@ describe('krtrade kis', () => {
     expect(w.stderr).toMatch(/expiry .*YYYYMM/);
   });
 });
+
+describe('one-shot commands print their answer, not their log', () => {
+  it('kis token with the default log level: no "issued KIS access token" line anywhere', async () => {
+    const quietPrefix = testPrefix('kiscli-log');
+    try {
+      const r = await runCli(['kis', 'token'], { env: { KRTRADE_SIM__START: '2026-11-24T10:30', KRTRADE_REDIS_PREFIX: quietPrefix }, cwd, timeoutMs: 45_000 });
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain('issued KIS access token');
+      expect(r.stderr).not.toMatch(/^\{/m);
+      // --verbose shows the steps, as readable lines with KST times (pretty forced: the test has no TTY).
+      const v = await runCli(['--verbose', 'kis', 'token'], { env: { KRTRADE_SIM__START: '2026-11-24T10:30', KRTRADE_REDIS_PREFIX: testPrefix('kiscli-v'), KRTRADE_LOG__PRETTY: 'true' }, cwd, timeoutMs: 45_000 });
+      expect(v.code).toBe(0);
+      expect(v.stderr).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} KST\]? INFO.*issued KIS access token/);
+    } finally {
+      await deleteKeys(quietPrefix);
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../src/time/clock.js';
-import { kstTime } from '../../src/time/kst.js';
+import { formatKstIso, instant, kstTime, toKst } from '../../src/time/kst.js';
 import { runCli } from '../helpers/cli.js';
 import { REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from './helpers.js';
@@ -53,12 +53,18 @@ describe('krtrade queues', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('manual pause: yes');
     expect(status.stdout).toMatch(/strategy\s+paused\s+0\s+0\s+0\s+1\s/);
-    const next = new Date(first!.opts.prevMillis!).toISOString();
-    expect(status.stdout).toContain(`job schedulers: 1 (next firing ${next}) — candles:005930`);
+    // Every time shown is KST wall-clock (labelled once), never UTC.
+    const next = formatKstIso(toKst(instant(first!.opts.prevMillis!)));
+    expect(status.stdout.split('\n')[0]).toBe('times: KST wall-clock');
+    expect(status.stdout).toContain(`job schedulers: 1 (next firing ${next.replace('T', ' ')}) — candles:005930`);
+    expect(status.stdout).not.toMatch(/\d\dZ\b/);
     expect(p.jobSchedulers).toEqual([{ id: 'candles:005930', pattern, next }]);
 
     const resumed = JSON.parse((await cli(['resume', '--json'], prefix)).stdout) as Status;
     expect(resumed.manualPause).toBe(false);
+    // The strategy job's payload says its minute in words next to the number.
+    const job = await h.services.queues.queues.strategy.getJob('strategy:batch:202611240900');
+    expect(job!.data).toEqual({ minute: kstTime(2026, 11, 24, 9, 0), kst: '2026-11-24 09:00 KST' });
     expect(Object.values(pausedOf(resumed)).some(Boolean)).toBe(false);
     expect(await h.services.queues.queues.strategy.isPaused()).toBe(false);
 

@@ -8,7 +8,7 @@ import { maskUrl } from '../../log.js';
 
 const HINTS: Record<string, string> = {
   '3D000':
-    'the database does not exist: create it, or point database.url (KRTRADE_DATABASE_URL) at the right one',
+    'the database does not exist: `krtrade db migrate` creates and migrates it, or point database.url (KRTRADE_DATABASE_URL) at the right one',
   '28P01': 'authentication failed: check the user and password in database.url',
   '28000': 'the server refused the connection: check database.url and pg_hba.conf',
   '42P01': 'a table is missing: run `krtrade db migrate` first',

@@ -1,11 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { withCliPool } from './db-errors.js';
+import { explainDbErrors, withCliPool } from './db-errors.js';
+import { ensureDatabase } from '../../db/create.js';
+import { maskUrl } from '../../log.js';
 import { migrate } from '../../db/migrate.js';
 import { dbStatus, exportCsv, type DbStatus } from '../../db/admin.js';
-import { UserError } from '../../errors.js';
+import { UserError, errorMessage } from '../../errors.js';
 import { formatNumber, formatQuantity } from '../../market/format.js';
+import { loadCalendar } from '../../market/calendar/load.js';
+import type { TradingCalendar } from '../../market/calendar/index.js';
 import {
   addDays,
   formatKstIso,
@@ -13,6 +17,7 @@ import {
   parseKstDate,
   startOfDate,
   TimeFormatError,
+  type KstDate,
   type KstTime,
 } from '../../time/kst.js';
 
@@ -31,6 +36,25 @@ function timeOption(name: string, raw: string | undefined, endOfDay: boolean): K
     throw e;
   }
 }
+
+/** A trading date's rows in wall-clock terms: from its first session's pre-open auction to just after its last close. */
+async function tradingDateSpan(raw: string, calendar: TradingCalendar) {
+  let date: KstDate;
+  try {
+    date = parseKstDate(raw);
+  } catch (e) {
+    throw new UserError(`--trading-date: ${errorMessage(e)} (KST trading date, e.g. 2026-11-19)`);
+  }
+  if (!calendar.covers(date)) throw new UserError(`--trading-date ${date}: outside the calendar's data`);
+  const sessions = calendar.sessionsOn(date);
+  if (!sessions.length) throw new UserError(`--trading-date ${date}: not a KRX trading date (${calendar.dayInfo(date).name ?? 'closed'})`);
+  const from = Math.min(...sessions.map((x) => x.open)) - PRE_OPEN_MS;
+  const to = Math.max(...sessions.map((x) => x.close)) + 60_000;
+  return { date, span: { from: from as KstTime, to: to as KstTime } };
+}
+
+/** Opening call auctions start at most this long before a session's continuous open (stocks 08:30 → 09:00). */
+const PRE_OPEN_MS = 30 * 60_000;
 
 /** `db status` as text: row counts with thousands separators (the same formatter as the charts). */
 export function statusText(s: DbStatus): string {
@@ -54,13 +78,16 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
   const cmd = program.command('db').description('database schema and data');
   cmd
     .command('migrate')
-    .description('apply pending SQL migrations (safe to run from several processes at once)')
+    .description('create the database if the server lacks it, then apply pending SQL migrations (safe to run from several processes at once)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const url = ctx.config().config.database.url;
+      const created = await explainDbErrors(() => ensureDatabase(url), url);
+      if (created && !opts.json) process.stderr.write(`created database ${maskUrl(url)}\n`);
       await withCliPool(ctx, 'krtrade-migrate', async (pool) => {
         const r = await migrate(pool);
         ctx.print(
-          { applied: r.applied.map((m) => m.label), alreadyApplied: r.alreadyApplied },
+          { created, applied: r.applied.map((m) => m.label), alreadyApplied: r.alreadyApplied },
           !!opts.json,
           () =>
             r.applied.length
@@ -83,21 +110,23 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
     });
   cmd
     .command('export')
-    .description('stream a table as CSV (COPY TO STDOUT), rows with from <= time < to, ordered by time')
+    .description('stream a table as CSV (COPY TO STDOUT), ordered by time: one trading date, or rows with from <= time < to')
     .requiredOption('--table <name>', 'table, e.g. futures_101, ticks, option_matrices_101, signals')
-    .option('--from <time>', 'KST start, inclusive (YYYY-MM-DD[THH:MM[:SS]])')
-    .option('--to <time>', 'KST end, exclusive; a date alone includes that whole day')
+    .option('--trading-date <date>', 'the rows of one KRX trading date, YYYY-MM-DD: its day session and the night session of the evening before (which KRX counts to it)')
+    .option('--from <time>', 'KST wall-clock start, inclusive (YYYY-MM-DD[THH:MM[:SS]]); calendar time, not trading date')
+    .option('--to <time>', 'KST wall-clock end, exclusive; a date alone includes that whole calendar day (00:00–24:00, so also night-session rows of two trading dates)')
     .option('--format <format>', 'output format (csv)', 'csv')
     .option('--out <file>', 'write to this file instead of stdout')
-    .action(async (opts: { table: string; from?: string; to?: string; format: string; out?: string }) => {
+    .action(async (opts: { table: string; tradingDate?: string; from?: string; to?: string; format: string; out?: string }) => {
       if (opts.format !== 'csv')
         throw new UserError(`--format ${JSON.stringify(opts.format)} is not supported (use csv)`);
-      const req = {
-        table: opts.table,
-        from: timeOption('--from', opts.from, false),
-        to: timeOption('--to', opts.to, true),
-      };
       await withCliPool(ctx, 'krtrade-db-export', async (pool) => {
+        const req = {
+          table: opts.table,
+          from: timeOption('--from', opts.from, false),
+          to: timeOption('--to', opts.to, true),
+          ...(opts.tradingDate !== undefined ? { tradingDate: await tradingDateSpan(opts.tradingDate, await loadCalendar(ctx.config().config, pool)) } : {}),
+        };
         if (opts.out) await exportCsv(pool, req, () => createWriteStream(opts.out!));
         else await exportCsv(pool, req, process.stdout, { end: false });
       });

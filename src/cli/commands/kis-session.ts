@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { UserError } from '../../errors.js';
 import { KisAccounts } from '../../kis/accounts.js';
 import { createKisClient, logRedisErrors, type KisClient } from '../../kis/client.js';
+import { KisError } from '../../kis/errors.js';
 import { KIS_HOSTS } from '../../kis/spec/index.js';
 import { clockFromEnv } from '../../time/clock.js';
 import { defaultAccount } from '../../sim/credentials.js';
@@ -121,11 +122,30 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
   };
 }
 
+/** App-key errors: the server does not know the key or secret it was given. */
+const UNKNOWN_CREDENTIALS = new Set(['EGW00103', 'EGW00105']);
+
+/**
+ * `--sim-url` without a configured account sends the credentials of `sim.seed`; a simulator started with
+ * another seed refuses them. Says how to give the right ones instead of "invalid AppKey".
+ */
+export function explainSimCredentials(e: unknown, o: KisTargetOptions, ctx: CliContext): unknown {
+  const { config } = ctx.config();
+  if (!o.simUrl || config.kis.accounts.length || !(e instanceof KisError) || !UNKNOWN_CREDENTIALS.has(e.code ?? '')) return e;
+  return new UserError(
+    `the simulator at ${o.simUrl} refused the credentials of seed ${config.sim.seed} (${e.code}): it was started with another seed; ` +
+      'pass its seed (KRTRADE_SIM__SEED=N or sim.seed), or configure the appkey/appsecret it printed (KIS_APP_KEY, KIS_APP_SECRET)',
+    { cause: e },
+  );
+}
+
 /** Runs `run` in a session that is always closed; a Redis connection lost on the way is a one-line error. */
 export async function withKisSession<T>(ctx: CliContext, o: KisTargetOptions, run: (s: KisSession) => Promise<T>): Promise<T> {
   const s = await openKisSession(ctx, o);
   try {
     return await explainRedisErrors(() => run(s), ctx.config().config.redis.url);
+  } catch (e) {
+    throw explainSimCredentials(e, o, ctx);
   } finally {
     await s.close();
   }

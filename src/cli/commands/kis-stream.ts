@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UserError } from '../../errors.js';
 import { KisWsClient, SUPPORTED_TRS, approvalKeyFrom, type WsRecord } from '../../kis/ws/index.js';
-import { formatKstIso } from '../../time/kst.js';
+import { formatKstIso, toKst } from '../../time/kst.js';
+import { loadCalendar } from '../../market/calendar/load.js';
+import { closedMarketNote, productsOf } from './market-hours.js';
 import { openKisSession } from './kis-session.js';
 import { recordLine } from './kis-text.js';
 import { explainRedisErrors } from './redis-errors.js';
@@ -61,6 +63,7 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
         custtype: config.kis.custtype, settings: config.kis.ws, logger: ctx.logger(),
         ...(target.lease ? { redis: target.lease.redis, redisPrefix: target.lease.prefix } : {}),
       });
+      const closed = closedMarketNote(await loadCalendar(config), [...new Set(pairs.flatMap((p) => productsOf(p.code, p.tr)))], toKst(target.client.clock.now()));
       let count = 0;
       client.on('record', (r) => {
         count++;
@@ -76,6 +79,7 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
       const timer = durationMs ? setTimeout(stop, durationMs) : undefined;
       try {
         process.stderr.write(`streaming ${pairs.map((p) => `${p.tr}/${p.code}`).join(', ')} from ${target.target}${durationMs ? ` for ${o.duration}` : ' (Ctrl-C to stop)'}\n`);
+        if (closed) process.stderr.write(`krtrade: ${closed}: no records until then\n`);
         client.start();
         const subscribed = Promise.all(pairs.map((p) => client.subscribe(p.tr, p.code)));
         await explainRedisErrors(() => Promise.race([subscribed, stopped]), config.redis.url);
@@ -86,7 +90,7 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
         process.off('SIGTERM', onSignal);
         await client.close();
         await target.close();
-        process.stderr.write(`${count} records\n`);
+        process.stderr.write(`${count} records${count === 0 && closed ? ` (${closed})` : ''}\n`);
       }
     });
 }

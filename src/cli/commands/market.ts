@@ -13,6 +13,8 @@ import {
 } from '../../time/kst.js';
 import { withCliPool } from './db-errors.js';
 import { dateOption } from './options.js';
+import { printStockMaster } from './stock-master.js';
+import { stockMasterMarket } from '../../market/instruments/stock-master.js';
 import type { TradingCalendar } from '../../market/calendar/index.js';
 import { loadCalendar } from '../../market/calendar/load.js';
 import type { Session } from '../../market/types.js';
@@ -133,8 +135,8 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
 
   program
     .command('instruments')
-    .description('list the index F/O master file, or explain one instrument code')
-    .option('--master <file>', 'KIS fo_idx_code_mts.mst (extracted from the zip)')
+    .description('list a KIS master file (index F/O or stocks), or explain one instrument code')
+    .option('--master <file>', 'KIS fo_idx_code_mts.mst, kospi_code.mst or kosdaq_code.mst (extracted from the zip)')
     .option('--code <code>', 'explain one code (looked up in --master when given)')
     .option('--kind <kind>', 'filter: future | call | put')
     .option('--family <family>', 'filter: kospi200 | mini | kosdaq150')
@@ -157,6 +159,8 @@ export function registerMarketCommands(program: Command, ctx: CliContext): void 
         checkChoice('--family', opts.family, ['kospi200', 'mini', 'kosdaq150']);
         checkChoice('--series', opts.series, ['monthly', 'weekly-thu', 'weekly-mon']);
         if (!opts.master) return explainCode(ctx, opts.code!, !!opts.json);
+        const stockMarket = stockMasterMarket(opts.master);
+        if (stockMarket) return printStockMaster(ctx, opts.master, stockMarket, opts.code, !!opts.json);
 
         const r = readFoIdxMasterFile(opts.master, { strict: !!opts.strict });
         for (const e of r.errors.slice(0, 20))
@@ -206,6 +210,35 @@ function checkChoice(name: string, value: string | undefined, allowed: string[])
     throw new UserError(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
+interface TickTier {
+  /** Premium (pt) from which this tick applies. */
+  fromPremium: number;
+  tick: number;
+}
+
+/** The premium tiers of an option's tick table, found by walking premiums in the smallest tick. */
+function tickTiers(d: Parameters<typeof tickSize>[0]): TickTier[] {
+  const tiers: TickTier[] = [{ fromPremium: 0, tick: tickSize(d, 0) }];
+  for (let cents = 1; cents <= 100_000; cents++) {
+    const p = cents / 100;
+    const t = tickSize(d, p);
+    if (t !== tiers.at(-1)!.tick) tiers.push({ fromPremium: p, tick: t });
+  }
+  return tiers;
+}
+
+/** `0.01 pt below a premium of 10.00, 0.05 pt from 10.00` */
+function tierText(tiers: TickTier[]): string {
+  return tiers
+    .map((t, i) => {
+      const next = tiers[i + 1];
+      const tick = `${t.tick.toFixed(2)} pt`;
+      if (i === 0) return next ? `${tick} below a premium of ${next.fromPremium.toFixed(2)}` : tick;
+      return next ? `${tick} from ${t.fromPremium.toFixed(2)} to below ${next.fromPremium.toFixed(2)}` : `${tick} from ${t.fromPremium.toFixed(2)}`;
+    })
+    .join(', ');
+}
+
 function explainCode(ctx: CliContext, code: string, json: boolean): void {
   const d = parseInstrumentCode(code);
   const strikeNote =
@@ -216,19 +249,18 @@ function explainCode(ctx: CliContext, code: string, json: boolean): void {
       : undefined;
   const expiryNote =
     d.expiry ?? (d.series?.startsWith('weekly') ? 'weekly: from the master name (YYMMWn)' : undefined);
-  // Option ticks depend on the premium: show them at a few premium levels.
-  const ticks =
-    d.kind === 'call' || d.kind === 'put'
-      ? Object.fromEntries([1, 5, 10, 50].map((p) => [p, tickSize(d, p)]))
-      : undefined;
+  // Option ticks depend on the premium: the tiers of the tick table, each from the premium it starts at.
+  const ticks = d.kind === 'call' || d.kind === 'put' ? tickTiers(d) : undefined;
   const out = {
     ...d,
     ...(d.kind === 'future' ? { tick: tickSize(d, 0) } : {}),
-    ...(ticks ? { tickAtPremium: ticks } : {}),
+    ...(ticks ? { tickByPremium: ticks } : {}),
   };
   ctx.print(out, json, () =>
     [
-      `${d.code}: ${d.name}`,
+      d.kind === 'stock' && d.name === d.code
+        ? `${d.code}: (the name is in KIS's stock master: add --master kospi_code.mst or kosdaq_code.mst)`
+        : `${d.code}: ${d.name}`,
       `  kind ${d.kind}, family ${d.family}${d.series ? `, series ${d.series}` : ''}${d.scheme ? `, ${d.scheme} code scheme` : ''}`,
       ...(d.krxCode ? [`  KRX code ${d.krxCode}, ISIN ${d.isin}`] : []),
       ...(d.contractYear ? [`  contract ${d.contractYear}-${String(d.contractMonth).padStart(2, '0')}`] : []),
@@ -236,13 +268,7 @@ function explainCode(ctx: CliContext, code: string, json: boolean): void {
       ...(strikeNote ? [`  strike ${strikeNote}`] : []),
       `  multiplier ${d.multiplier.toLocaleString('en-US')}${d.kind === 'stock' ? '' : ' KRW/pt'}`,
       ...(out.tick !== undefined ? [`  tick ${out.tick} pt`] : []),
-      ...(ticks
-        ? [
-            `  tick by premium: ${Object.entries(ticks)
-              .map(([p, t]) => `${p}→${t}`)
-              .join(', ')}`,
-          ]
-        : []),
+      ...(ticks ? [`  tick ${tierText(ticks)}`] : []),
     ].join('\n'),
   );
 }

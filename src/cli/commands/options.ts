@@ -6,7 +6,12 @@ function explainTime<T>(name: string, raw: string, expected: string, parse: (s: 
   try {
     return parse(raw);
   } catch (e) {
-    if (e instanceof TimeFormatError) throw new UserError(`${name}: expected ${expected}, got ${JSON.stringify(raw)}`);
+    if (e instanceof TimeFormatError)
+      throw new UserError(
+        e.expected === 'a real calendar date'
+          ? `${name}: ${raw} is not a real date (no such day in that month)`
+          : `${name}: expected ${expected}, got ${JSON.stringify(raw)}`,
+      );
     throw e;
   }
 }

@@ -158,14 +158,16 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .option('--speed <n>', 'simulated seconds per real second', '20')
     .option('--start <time>', 'simulated start, KST YYYY-MM-DDTHH:MM (default: the next trading morning 08:43)')
     .option('--database <name>', 'database to (re)create', 'krtrade_demo')
-    .option('--port <port>', 'dashboard port', '3000')
-    .action(async (o: { speed: string; start?: string; database: string; port: string }) => {
+    .option('--port <port>', 'dashboard port (default: dashboard.port, 3000)')
+    .action(async (o: { speed: string; start?: string; database: string; port?: string }) => {
       const speed = Number(o.speed);
       if (!(speed > 0 && speed <= 10_000)) throw new UserError(`--speed: expected a number in (0, 10000], got ${JSON.stringify(o.speed)}`);
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.database)) throw new UserError('--database: lower-case letters, digits and _ only');
       // Loaded on demand: the simulator is only needed by the demo.
       const { runDemo } = await import('../../../workers/demo.js');
-      await runDemo(ctx.config().config, ctx.logger(), { speed, database: o.database, port: intOption('--port', o.port, 0, 65535), ...(o.start ? { start: o.start } : {}) });
+      await runDemo(ctx.config().config, ctx.logger(), {
+        speed, database: o.database, ...(o.port !== undefined ? { port: intOption('--port', o.port, 0, 65535) } : {}), ...(o.start ? { start: o.start } : {}),
+      });
     });
 }
 
