@@ -55,6 +55,8 @@ export interface SimulatorOptions {
   sameTokenWindowMs?: number;
   /** Overrides the per-app-key REST limit for every account (e.g. lifted for benchmarks). */
   rateLimitPerSecond?: number;
+  /** Monotonic ms for the per-second limit windows (default real time); tests pin it to be load-proof. */
+  rateLimitClock?: () => number;
   /** Real ms between PINGPONG frames (KIS's period is unverified; ~100 s is reported). */
   pingIntervalMs?: number;
   /**
@@ -139,7 +141,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       issueIntervalMs: 60_000,
     }),
     approvals: new ApprovalStore(clock),
-    limiter: new SlidingWindowLimiter(),
+    limiter: new SlidingWindowLimiter(1000, opts.rateLimitClock),
     limits: {
       realPerSecond: opts.rateLimitPerSecond ?? 20,
       paperPerSecond: opts.rateLimitPerSecond ?? 2,

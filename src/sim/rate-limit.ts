@@ -18,10 +18,17 @@ export class SlidingWindowLimiter {
   /** EGW00201 answers per key (tests read these). */
   readonly rejections = new Map<string, number>();
 
-  constructor(private readonly windowMs = 1000) {}
+  /**
+   * `clock`: monotonic milliseconds (real time by default). Tests pin it, so that a loaded machine cannot
+   * spread a burst they send "at once" over two windows.
+   */
+  constructor(
+    private readonly windowMs = 1000,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   /** Records a call and returns true when it is within `limit` calls per window. */
-  tryAcquire(key: string, limit: number, now = performance.now()): boolean {
+  tryAcquire(key: string, limit: number, now = this.clock()): boolean {
     return this.tryAcquireAll([{ key, limit }], key, now);
   }
 
@@ -29,7 +36,7 @@ export class SlidingWindowLimiter {
    * Records a call in every window only when all of them have room (so a call refused by one limit does
    * not use up another); otherwise counts one rejection against `rejectAs`.
    */
-  tryAcquireAll(limits: readonly WindowLimit[], rejectAs: string, now = performance.now()): boolean {
+  tryAcquireAll(limits: readonly WindowLimit[], rejectAs: string, now = this.clock()): boolean {
     const windows = limits.map(({ key, limit }) => ({ w: this.window(key, now), limit }));
     if (windows.some(({ w, limit }) => w.length >= limit)) {
       this.reject(rejectAs);

@@ -194,5 +194,6 @@ describe('krtrade db status / export', () => {
         expect(existsSync(out)).toBe(false);
       }),
     );
-  });
+    // Six CLI processes at once: on a loaded 2-core CI machine their start-up alone can take a minute.
+  }, 180_000);
 });
