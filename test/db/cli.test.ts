@@ -14,7 +14,7 @@ import { candles } from './fixtures.js';
 let db: TestDb;
 let empty: TestDb;
 const dir = mkdtempSync(join(tmpdir(), 'krtrade-db-cli-'));
-const run = (args: string[]) => runCli(args, { env: { KRTRADE_DATABASE_URL: db.url }, cwd: dir });
+const run = (args: string[]) => runCli(args, { env: { KRTRADE_DATABASE_URL: db.url }, cwd: dir, timeoutMs: 170_000 });
 
 beforeAll(async () => {
   empty = await createTestDb({ migrate: false });
