@@ -32,7 +32,7 @@ const KIS_PUT = {
 };
 
 const parse = (raw: Record<string, string>): OptionBoardRow =>
-  boardRow(readArray('optionBoard', { rt_cd: '0', output1: [raw] }, 'output1', [])[0]!);
+  boardRow(readArray('optionBoard', { rt_cd: '0', output1: [raw] }, 'output1', [], 'O')[0]!);
 
 describe('option board rows: KIS zeros that mean "none"', () => {
   it("KIS's traded deep-OTM call: no bid (0.00) and no theoretical price, but its IV and its greeks rounded to 0 are real", () => {
