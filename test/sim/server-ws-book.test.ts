@@ -21,6 +21,8 @@ let future: Instrument;
 let options: Instrument[];
 /** One session for both runs (one app key has one live session). */
 let c: WsClient;
+/** Fetched once: a REST call after this process was blocked for seconds can race the server's idle timer. */
+let key: string;
 
 beforeAll(async () => {
   clock = ManualClock.at('2026-11-25T10:00:00');
@@ -39,6 +41,7 @@ beforeAll(async () => {
     (r) => r.instrument,
   );
   c = await WsClient.open(`${sim.wsUrl}/tryitout`);
+  key = await approvalKey(sim);
 });
 afterAll(async () => {
   c.close();
@@ -66,7 +69,6 @@ const brackets = (bid: number, last: number, ask: number): boolean =>
 
 /** Subscribes, moves the clock `minutes` in 20 s steps pumping the stream, and returns every record. */
 async function run(subs: [string, string][], minutes: number): Promise<Rec[]> {
-  const key = await approvalKey(sim);
   for (const [trId, code] of subs) {
     c.subscribe(key, trId, code);
     await c.control((j) => j.header.tr_id === trId && j.header.tr_key === code);

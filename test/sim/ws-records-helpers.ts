@@ -27,13 +27,15 @@ export function parseRecords(frame: string, layoutOf: (trId: string) => Realtime
 }
 
 /**
- * Waits until the client holds at least `trades` trade records (TRs ending CNT0), then takes every data
- * frame received so far off the client and returns its records in arrival order.
+ * Waits until the client holds at least `trades` trade records (TRs ending CNT0, of the codes `codes` when
+ * given), then takes every data frame received so far off the client and returns its records in arrival
+ * order.
  */
 export async function waitForRecords(
   c: WsClient,
   layoutOf: (trId: string) => RealtimeTrLayout,
   trades: number,
+  codes?: readonly string[],
   timeoutMs = 20_000,
 ): Promise<Rec[]> {
   const isData = (m: string): boolean => m.startsWith('0|');
@@ -41,7 +43,7 @@ export async function waitForRecords(
     c.messages
       .filter(isData)
       .map((m) => splitFrame(m))
-      .filter((f) => f.trId.endsWith('CNT0'))
+      .filter((f) => f.trId.endsWith('CNT0') && (!codes || codes.includes(f.payload.split('^', 1)[0]!)))
       .reduce((n, f) => n + f.count, 0);
   const deadline = Date.now() + timeoutMs;
   while (count() < trades) {
