@@ -124,11 +124,6 @@ const TRADE: Record<string, Getter> = {
   hour_cls_code: () => '0',
   // 임의종료구분코드: set only while a call auction's random end is in force (never modelled); blank as in KIS's frames.
   mrkt_trtm_cls_code: () => '',
-  // 정적VI발동기준가: the last single-price auction's price, i.e. the open while no VI has fired (KIS's frames).
-  vi_stnd_prc: (c) => px(c, c.st.open),
-  prdy_vol_vrss_acml_vol_rate: (c) => volumeRate(c, c.st.prevDay?.total),
-  prdy_smns_hour_acml_vol: (c) => int(prevSameTime(c)),
-  prdy_smns_hour_acml_vol_rate: (c) => volumeRate(c, prevSameTime(c)),
   hts_thpr: (c) => px(c, c.st.theoretical || last(c)),
   hts_otst_stpl_qty: (c) => int(c.st.openInterest),
   mrkt_basis: (c) => (c.index === undefined ? '0' : fmt(last(c) - c.index, 2)),
@@ -147,6 +142,11 @@ const TRADE: Record<string, Getter> = {
   theta: (c) => fmt(c.option?.theta ?? 0, 4),
   rho: (c) => fmt(c.option?.rho ?? 0, 4),
   hts_ints_vltl: (c) => fmt(c.option?.iv ?? 0, 2),
+  // 정적VI발동기준가: the last single-price auction's price, i.e. the open while no VI has fired (KIS's frames).
+  vi_stnd_prc: (c) => px(c, c.st.open),
+  prdy_vol_vrss_acml_vol_rate: (c) => volumeRate(c, c.st.prevDay?.total),
+  prdy_smns_hour_acml_vol: (c) => int(prevSameTime(c)),
+  prdy_smns_hour_acml_vol_rate: (c) => volumeRate(c, prevSameTime(c)),
 };
 
 const level = (side: 'asks' | 'bids', n: number, key: 'price' | 'qty' | 'count'): Getter => {
