@@ -1,5 +1,5 @@
 /**
- * A day's trades of one instrument in columnar form (typed arrays: ~40 bytes a trade), with the queries
+ * A day's trades of one instrument in columnar form (typed arrays: ~50 bytes a trade), with the queries
  * the market needs: trades in a window, minute bars, and running day statistics.
  */
 import type { KstDate, KstTime } from '../../time/kst.js';
@@ -195,7 +195,7 @@ interface Extremes {
 
 const extremes = new WeakMap<TradeTape, Extremes>();
 
-/** Running high/low per trade and where each was made, built once per tape on first use (snapshots are asked for often). */
+/** Running high/low per trade and where each was made: built once per tape on first use (snapshots are frequent). */
 function runningExtremes(tape: TradeTape): Extremes {
   let e = extremes.get(tape);
   if (!e) {
