@@ -5,6 +5,7 @@
  * trade in every continuous minute, so their candle set is complete.
  */
 import type { KstDate, KstTime } from '../../time/kst.js';
+import { fairTouch, settleTouches } from './book.js';
 import { enforceDayTarget, type DayTarget } from './day-target.js';
 import { snapToTick, type PriceGrid } from './grid.js';
 import type { Rng } from './rng.js';
@@ -24,8 +25,12 @@ export interface GenerateSpec {
   rate: number;
   /** Every continuous minute gets a trade, and auctions always print. */
   liquid: boolean;
-  /** Options trade at the rounded fair value; others at the bid or ask around it. */
-  atFair: boolean;
+  /**
+   * Options: the book follows the fair value (`fairTouch`) and trades hit its bid or ask. Others trade at
+   * the tick above/below fair by aggressor, the day target reshapes prices, and the book is then anchored
+   * on the final tape (`settleTouches`).
+   */
+  bookAtFair: boolean;
   /** Median size of a continuous trade (shares or contracts) at price p. */
   size: (p: number) => number;
   /** KRW per price point per unit (1 for stocks, the multiplier for derivatives). */
@@ -93,8 +98,13 @@ export function generateTape(spec: GenerateSpec, rng: Rng): TradeTape {
   const { grid } = spec;
   const trade = (t: number, side: 1 | 5, qty: number, auction: boolean): void => {
     const f = spec.fair(t as KstTime);
-    const mode = auction || spec.atFair ? 'round' : side === 1 ? 'ceil' : 'floor';
-    out.push(t, snapToTick(grid, f, mode), Math.max(1, Math.round(qty)), side);
+    const size = Math.max(1, Math.round(qty));
+    if (spec.bookAtFair) {
+      const { bid, ask } = fairTouch(grid, f);
+      out.push(t, side === 1 ? ask : bid, size, side, side === 1 ? bid : ask);
+      return;
+    }
+    out.push(t, snapToTick(grid, f, auction ? 'round' : side === 1 ? 'ceil' : 'floor'), size, side);
   };
   const side = (): 1 | 5 => (rng.next() < 0.5 ? 1 : 5);
   const continuousTrade = (t: number): void =>
@@ -161,6 +171,8 @@ export function generateTape(spec: GenerateSpec, rng: Rng): TradeTape {
       trade(w.close, side(), rng.logNormal(spec.size(spec.fair(w.close)) * AUCTION_SIZES.close, 0.5), true);
   }
   if (spec.target && out.length > 0) enforceDayTarget(out.columns(), spec.target, grid);
+  // Drawn after every trade, so the book's spreads leave the trades themselves unchanged.
+  if (!spec.bookAtFair) settleTouches(out.columns(), grid, rng);
   return out.build(
     {
       code: spec.code,

@@ -3,8 +3,9 @@ import type { Instrument, OptionSeries } from '../../market/types.js';
 import { expiryClose, yearFraction } from '../../options/index.js';
 import type { KstDate, KstTime } from '../../time/kst.js';
 import { dateOf } from '../../time/kst.js';
+import { depth, fairTouch, tickDown, tickUp, touchOf, type Touch } from './book.js';
 import { pathX, type IndexName } from './factor-path.js';
-import { snapToTick, type PriceGrid } from './generator.js';
+import type { PriceGrid } from './generator.js';
 import { MarketCore, type SimMarketOptions } from './market.js';
 import { brokerGreeks, cd91, dailyAtmVol, modelVol } from './pricing.js';
 import {
@@ -16,10 +17,12 @@ import {
   optionGrid,
   stockGrid,
 } from './prices.js';
+import { previousDayVolume } from './prev-day.js';
 import { Rng } from './rng.js';
 import { tradeWindows } from './sessions.js';
+import type { TradeTape } from './tape.js';
 import type {
-  SimBookLevel,
+  PreviousDayVolume,
   SimMarket,
   SimOptionBoard,
   SimOptionRow,
@@ -100,6 +103,11 @@ export class SimMarketModel implements SimMarket {
       cumVolume: stats.cumVolume,
       cumValue: stats.cumValue,
     };
+    if (stats.count > 0) {
+      snap.openTime = stats.openTime as KstTime;
+      snap.highTime = stats.highTime as KstTime;
+      snap.lowTime = stats.lowTime as KstTime;
+    }
     if (instrument.kind !== 'stock') {
       snap.openInterest = this.openInterest(instrument, d, stats.cumVolume);
       const fair = this.fairAt(instrument, d, at, stats.last);
@@ -124,28 +132,50 @@ export class SimMarketModel implements SimMarket {
 
   quote(code: string, at: KstTime): SimQuote {
     const instrument = this.core.resolve(code);
-    const { d, stats } = this.core.stats(instrument, at);
-    const grid = this.grid(instrument, stats.last);
-    const fair = this.fairAt(instrument, d, at, stats.last);
-    const bid1 = snapToTick(grid, fair, 'floor');
-    const levels = instrument.kind === 'stock' ? 10 : 5;
-    const rng = Rng.of(this.seed, 'book', code, Math.floor(at / 1000));
-    const size = instrument.kind === 'stock' ? Math.max(1, Math.round(20_000_000 / Math.max(fair, 1))) : 30;
-    const asks: SimBookLevel[] = [];
-    const bids: SimBookLevel[] = [];
-    let a = bid1;
-    let b = bid1;
-    for (let i = 0; i < levels; i++) {
-      a = Math.round((a + grid.tick(a)) * 1e6) / 1e6;
-      asks.push({ price: a, qty: Math.max(1, Math.round(rng.logNormal(size, 0.8))), count: 1 + rng.int(20) });
-      if (i > 0) b = Math.round((b - grid.tick(b - grid.tick(b) / 2)) * 1e6) / 1e6;
-      bids.push(
-        b >= grid.floor
-          ? { price: b, qty: Math.max(1, Math.round(rng.logNormal(size, 0.8))), count: 1 + rng.int(20) }
-          : { price: 0, qty: 0, count: 0 },
-      );
+    const { tape, d, stats } = this.core.stats(instrument, at);
+    const grid = this.bookGrid(instrument, tape);
+    if (instrument.kind === 'call' || instrument.kind === 'put') {
+      // Options: the book follows fair value between their sparse trades, which hit it (see book.ts).
+      const touch = fairTouch(grid, this.fairAt(instrument, d, at, stats.last));
+      return this.book(instrument, grid, at, touch, Math.floor(at / 1000));
     }
-    return { code, time: at, asks, bids };
+    if (stats.count === 0) {
+      const base = tape.prevClose;
+      return this.book(instrument, grid, at, { bid: tickDown(grid, base), ask: tickUp(grid, base) }, 0);
+    }
+    const i = stats.count - 1;
+    const touch = touchOf(tape.price[i]!, tape.side[i]!, tape.other[i]!);
+    return this.book(instrument, grid, at, touch, stats.cumVolume);
+  }
+
+  quoteAfter(trade: SimTrade): SimQuote {
+    const instrument = this.core.resolve(trade.code);
+    const tape = this.core.tape(instrument, this.core.tradingDateAt(instrument, trade.time));
+    const touch = { bid: trade.bid, ask: trade.ask };
+    return this.book(instrument, this.bookGrid(instrument, tape), trade.time, touch, trade.cumVolume);
+  }
+
+  previousDayVolume(code: string, at: KstTime): PreviousDayVolume | undefined {
+    return previousDayVolume(this.core, this.core.resolve(code), at);
+  }
+
+  /** The tape's own grid: its tick table and the day's limits. */
+  private bookGrid(instrument: Instrument, tape: TradeTape): PriceGrid {
+    return { ...this.grid(instrument, tape.prevClose), upper: tape.upperLimit, lower: tape.lowerLimit };
+  }
+
+  /** Depth around a touch; `key` names the book state (the same state always shows the same quantities). */
+  private book(instrument: Instrument, grid: PriceGrid, at: KstTime, touch: Touch, key: number): SimQuote {
+    const stock = instrument.kind === 'stock';
+    const size = stock ? Math.max(1, Math.round(20_000_000 / Math.max(touch.bid, 1))) : 30;
+    const levels = stock ? 10 : 5;
+    const { asks, bids } = depth(touch, {
+      grid,
+      levels,
+      size,
+      key: [this.seed, 'book', instrument.code, key],
+    });
+    return { code: instrument.code, time: at, asks, bids };
   }
 
   optionExpiries(underlying: string, series: OptionSeries, date: KstDate): KstDate[] {

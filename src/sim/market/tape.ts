@@ -1,5 +1,5 @@
 /**
- * A day's trades of one instrument in columnar form (typed arrays: ~40 bytes a trade), with the queries
+ * A day's trades of one instrument in columnar form (typed arrays: ~50 bytes a trade), with the queries
  * the market needs: trades in a window, minute bars, and running day statistics.
  */
 import type { KstDate, KstTime } from '../../time/kst.js';
@@ -17,6 +17,8 @@ export interface TradeTape {
   price: Float64Array;
   qty: Float64Array;
   side: Uint8Array;
+  /** The book's other side right after the trade (the bid after a buy at the ask, the ask after a sell). */
+  other: Float64Array;
   cumVolume: Float64Array;
   cumValue: Float64Array;
 }
@@ -27,12 +29,14 @@ export class TapeBuilder {
   private price: Float64Array;
   private qty: Float64Array;
   private side: Uint8Array;
+  private other: Float64Array;
 
   constructor(capacity = 1024) {
     this.time = new Float64Array(capacity);
     this.price = new Float64Array(capacity);
     this.qty = new Float64Array(capacity);
     this.side = new Uint8Array(capacity);
+    this.other = new Float64Array(capacity);
   }
 
   get length(): number {
@@ -40,16 +44,32 @@ export class TapeBuilder {
   }
 
   /** The live columns (valid up to `n`), for in-place adjustment before `build`. */
-  columns(): { n: number; time: Float64Array; price: Float64Array; qty: Float64Array; side: Uint8Array } {
-    return { n: this.n, time: this.time, price: this.price, qty: this.qty, side: this.side };
+  columns(): {
+    n: number;
+    time: Float64Array;
+    price: Float64Array;
+    qty: Float64Array;
+    side: Uint8Array;
+    other: Float64Array;
+  } {
+    return {
+      n: this.n,
+      time: this.time,
+      price: this.price,
+      qty: this.qty,
+      side: this.side,
+      other: this.other,
+    };
   }
 
-  push(time: number, price: number, qty: number, side: 1 | 5): void {
+  /** `other`: the book's opposite side after the trade, when already known (else set through `columns`). */
+  push(time: number, price: number, qty: number, side: 1 | 5, other = NaN): void {
     if (this.n === this.time.length) this.grow();
     this.time[this.n] = time;
     this.price[this.n] = price;
     this.qty[this.n] = qty;
     this.side[this.n] = side;
+    this.other[this.n] = other;
     this.n++;
   }
 
@@ -58,12 +78,14 @@ export class TapeBuilder {
     const t = new Float64Array(cap),
       p = new Float64Array(cap),
       q = new Float64Array(cap),
-      s = new Uint8Array(cap);
+      s = new Uint8Array(cap),
+      o = new Float64Array(cap);
     t.set(this.time);
     p.set(this.price);
     q.set(this.qty);
     s.set(this.side);
-    [this.time, this.price, this.qty, this.side] = [t, p, q, s];
+    o.set(this.other);
+    [this.time, this.price, this.qty, this.side, this.other] = [t, p, q, s, o];
   }
 
   /** Finalises: trades must have been pushed in time order. `valuePerPoint` converts price×qty to KRW. */
@@ -89,6 +111,7 @@ export class TapeBuilder {
       price: this.price.slice(0, n),
       qty: this.qty.slice(0, n),
       side: this.side.slice(0, n),
+      other: this.other.slice(0, n),
       cumVolume,
       cumValue,
     };
@@ -108,12 +131,17 @@ export function lowerBound(tape: TradeTape, t: number): number {
 }
 
 export function tradeAt(tape: TradeTape, i: number): SimTrade {
+  const buy = tape.side[i] === 1;
+  const price = tape.price[i]!;
+  const other = tape.other[i]!;
   return {
     code: tape.code,
     time: tape.time[i]! as KstTime,
-    price: tape.price[i]!,
+    price,
     qty: tape.qty[i]!,
-    side: tape.side[i] === 1 ? 1 : 5,
+    side: buy ? 1 : 5,
+    bid: buy ? other : price,
+    ask: buy ? price : other,
     cumVolume: tape.cumVolume[i]!,
     cumValue: tape.cumValue[i]!,
   };
@@ -157,24 +185,38 @@ export function tapeBars(tape: TradeTape, from: number, to: number, out: SimBar[
   }
 }
 
-const extremes = new WeakMap<TradeTape, { high: Float64Array; low: Float64Array }>();
+interface Extremes {
+  high: Float64Array;
+  low: Float64Array;
+  /** Index of the trade that first made the running high / low. */
+  highAt: Uint32Array;
+  lowAt: Uint32Array;
+}
 
-/** Running high/low per trade, built once per tape on first use (snapshots are asked for often). */
-function runningExtremes(tape: TradeTape): { high: Float64Array; low: Float64Array } {
+const extremes = new WeakMap<TradeTape, Extremes>();
+
+/** Running high/low per trade and where each was made: built once per tape on first use (snapshots are frequent). */
+function runningExtremes(tape: TradeTape): Extremes {
   let e = extremes.get(tape);
   if (!e) {
     const high = new Float64Array(tape.length);
     const low = new Float64Array(tape.length);
+    const highAt = new Uint32Array(tape.length);
+    const lowAt = new Uint32Array(tape.length);
     let h = -Infinity;
     let l = Infinity;
+    let hi = 0;
+    let li = 0;
     for (let i = 0; i < tape.length; i++) {
       const p = tape.price[i]!;
-      if (p > h) h = p;
-      if (p < l) l = p;
+      if (p > h) [h, hi] = [p, i];
+      if (p < l) [l, li] = [p, i];
       high[i] = h;
       low[i] = l;
+      highAt[i] = hi;
+      lowAt[i] = li;
     }
-    e = { high, low };
+    e = { high, low, highAt, lowAt };
     extremes.set(tape, e);
   }
   return e;
@@ -188,13 +230,17 @@ export interface DayStats {
   last: number;
   cumVolume: number;
   cumValue: number;
+  /** When the open, high and low printed (first time for the extremes); undefined before the first trade. */
+  openTime?: number;
+  highTime?: number;
+  lowTime?: number;
 }
 
 /** Statistics of the trades with time <= at. */
 export function statsUpTo(tape: TradeTape, at: number): DayStats {
   const n = lowerBound(tape, at + 1);
   if (n === 0) return { count: 0, open: 0, high: 0, low: 0, last: tape.prevClose, cumVolume: 0, cumValue: 0 };
-  const { high, low } = runningExtremes(tape);
+  const { high, low, highAt, lowAt } = runningExtremes(tape);
   return {
     count: n,
     open: tape.price[0]!,
@@ -203,7 +249,16 @@ export function statsUpTo(tape: TradeTape, at: number): DayStats {
     last: tape.price[n - 1]!,
     cumVolume: tape.cumVolume[n - 1]!,
     cumValue: tape.cumValue[n - 1]!,
+    openTime: tape.time[0]!,
+    highTime: tape.time[highAt[n - 1]!]!,
+    lowTime: tape.time[lowAt[n - 1]!]!,
   };
 }
 
-export const tapeBytes = (tape: TradeTape): number => tape.length * 41;
+/** Cumulative volume of the trades with time <= at (cheap: no running extremes). */
+export function cumVolumeUpTo(tape: TradeTape, at: number): number {
+  const n = lowerBound(tape, at + 1);
+  return n === 0 ? 0 : tape.cumVolume[n - 1]!;
+}
+
+export const tapeBytes = (tape: TradeTape): number => tape.length * 49;

@@ -14,6 +14,9 @@ export interface SimTrade {
   qty: number;
   /** Aggressor: 1 buy, 5 sell (KIS `ccld_dvsn` convention). */
   side: 1 | 5;
+  /** The book's best bid and ask right after the trade: the trade took one of them (bid ≤ price ≤ ask). */
+  bid: number;
+  ask: number;
   /** Day totals after this trade (trading-date based: the night session continues into the next date's totals). */
   cumVolume: number;
   /** Cumulative traded value in KRW. */
@@ -75,6 +78,10 @@ export interface SimSnapshot {
   lowerLimit: number;
   cumVolume: number;
   cumValue: number;
+  /** When the day's open, high and low printed (high/low: first time); undefined before the first trade. */
+  openTime?: KstTime;
+  highTime?: KstTime;
+  lowTime?: KstTime;
   /** Derivatives: open interest (contracts). */
   openInterest?: number;
   /** Futures: theoretical price; options: broker-model theoretical value. */
@@ -114,6 +121,16 @@ export interface SimOptionBoard {
   forward: number;
 }
 
+/** KIS's 전일 거래량 and 전일 동시간 누적 거래량: a previous trading date's volume, in total and up to a time. */
+export interface PreviousDayVolume {
+  total: number;
+  /**
+   * Cumulative volume up to the same wall-clock time, in the same kind of session, as `t` (a time of the
+   * trading date the lookup was made for); cheap, for every record.
+   */
+  sameTime(t: KstTime): number;
+}
+
 export interface SimMarket {
   readonly seed: number;
   /** Instruments listed on a trading date (stocks, futures, option series). */
@@ -129,7 +146,12 @@ export interface SimMarket {
    */
   dailyBar(code: string, date: KstDate): SimDailyBar | undefined;
   snapshot(code: string, at: KstTime): SimSnapshot;
+  /** The order book at `at`: it brackets the last trade at or before `at` (the trade took its bid or ask). */
   quote(code: string, at: KstTime): SimQuote;
+  /** The order book right after a trade from `trades` (several trades can share a second). */
+  quoteAfter(trade: SimTrade): SimQuote;
+  /** The volume of the trading date before the one `at` belongs to; undefined when it did not trade then. */
+  previousDayVolume(code: string, at: KstTime): PreviousDayVolume | undefined;
   /** Option expiries listed on a date for an underlying and series, nearest first. */
   optionExpiries(underlying: string, series: OptionSeries, date: KstDate): KstDate[];
   optionBoard(underlying: string, series: OptionSeries, expiry: KstDate, at: KstTime): SimOptionBoard;

@@ -6,7 +6,7 @@
  */
 import { REALTIME_LAYOUTS, WON, realtimeValueUnit, toKisUnits, type RealtimeTrLayout } from '../../kis/spec/index.js';
 import type { Instrument } from '../../market/types.js';
-import type { SimGreeks, SimQuote, SimTrade } from '../market/types.js';
+import type { PreviousDayVolume, SimGreeks, SimQuote, SimTrade } from '../market/types.js';
 import type { Basis } from './basis.js';
 import { changeRate, changeSign, defaultFor, fmt, int } from './layout.js';
 
@@ -29,6 +29,8 @@ export interface CodeState {
   lastCumVolume: number;
   openInterest: number;
   theoretical: number;
+  /** The previous trading date's volume (전일 거래량, 전일 동시간 누적 거래량); undefined if it did not trade. */
+  prevDay?: PreviousDayVolume;
 }
 
 export interface OptionExtras extends SimGreeks {
@@ -59,6 +61,12 @@ const px = (c: RecordCtx, n: number | undefined): string => (n === undefined ? '
 const last = (c: RecordCtx): number => c.trade?.price ?? c.st.open;
 const diff = (c: RecordCtx, a: number, b: number): string => fmt(a - b, c.dec);
 const sgn = (a: number, b: number): string => (a > b ? '2' : a < b ? '5' : '3');
+const cumVolume = (c: RecordCtx): number => c.trade?.cumVolume ?? c.st.lastCumVolume;
+const prevSameTime = (c: RecordCtx): number =>
+  c.trade && c.st.prevDay ? c.st.prevDay.sameTime(c.trade.time) : 0;
+/** Today's cumulative volume as a percentage of a previous-day volume (KIS: 125.92 = 1.2592×). */
+const volumeRate = (c: RecordCtx, base: number | undefined): string =>
+  base ? fmt((cumVolume(c) / base) * 100, 2) : '0.00';
 
 const TRADE: Record<string, Getter> = {
   mksc_shrn_iscd: (c) => c.inst.code,
@@ -116,7 +124,8 @@ const TRADE: Record<string, Getter> = {
   new_mkop_cls_code: () => '20',
   trht_yn: () => 'N',
   hour_cls_code: () => '0',
-  mrkt_trtm_cls_code: () => 'N',
+  // 임의종료구분코드: set only while a call auction's random end is in force (never modelled); blank as in KIS's frames.
+  mrkt_trtm_cls_code: () => '',
   hts_thpr: (c) => px(c, c.st.theoretical || last(c)),
   hts_otst_stpl_qty: (c) => int(c.st.openInterest),
   mrkt_basis: (c) => (c.basis ? fmt(c.basis.market, 2) : '0'),
@@ -135,6 +144,11 @@ const TRADE: Record<string, Getter> = {
   theta: (c) => fmt(c.option?.theta ?? 0, 4),
   rho: (c) => fmt(c.option?.rho ?? 0, 4),
   hts_ints_vltl: (c) => fmt(c.option?.iv ?? 0, 2),
+  // 정적VI발동기준가: the last single-price auction's price, i.e. the open while no VI has fired (KIS's frames).
+  vi_stnd_prc: (c) => px(c, c.st.open),
+  prdy_vol_vrss_acml_vol_rate: (c) => volumeRate(c, c.st.prevDay?.total),
+  prdy_smns_hour_acml_vol: (c) => int(prevSameTime(c)),
+  prdy_smns_hour_acml_vol_rate: (c) => volumeRate(c, prevSameTime(c)),
 };
 
 /** Money fields as the model's won; sent in the TR's unit (`REALTIME_VALUE_UNITS`: F/O in thousands). */
@@ -151,6 +165,8 @@ function moneyGetter(trId: string, field: string): Getter | undefined {
 
 const level = (side: 'asks' | 'bids', n: number, key: 'price' | 'qty' | 'count'): Getter => {
   return (c) => {
+    // A trade record's best bid/ask are the book right after that trade (it took one of them).
+    if (n === 1 && key === 'price' && c.trade) return fmt(side === 'asks' ? c.trade.ask : c.trade.bid, c.dec);
     const lv = c.quote?.[side][n - 1];
     if (!lv) return '0';
     return key === 'price' ? fmt(lv.price, c.dec) : int(lv[key]);

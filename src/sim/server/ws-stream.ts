@@ -107,13 +107,16 @@ export class StreamHub implements StreamSink {
 
   private publish(feed: Feed, trades: SimTrade[], now: KstTime): void {
     const { inst } = feed;
-    const quote = this.market.quote(inst.code, now);
     const dec = priceDecimals(inst);
     const isDerivative = inst.kind !== 'stock';
     const index = isDerivative && inst.underlying ? this.market.indexLevel(inst.underlying, now) : undefined;
     const option = inst.kind === 'call' || inst.kind === 'put' ? this.optionExtras(inst, now) : undefined;
     const basisRef = isDerivative ? basisReference(this.market, this.opts.calendar, inst, now) : undefined;
     const out = new Map<string, string[]>();
+    // The book after the batch's last trade (one depth per batch: building one per trade is costly); each
+    // trade record shows its own best bid/ask (`trade.bid/ask`, which its price took) over that depth.
+    const lastTrade = trades[trades.length - 1]!;
+    const quote = this.market.quoteAfter(lastTrade);
     for (const trade of trades) {
       const st = this.advance(feed, trade);
       const night = isDerivative && isNightTime(trade.time);
@@ -138,7 +141,7 @@ export class StreamHub implements StreamSink {
         list.push(recordBuilder(trId)(ctx));
       }
     }
-    const lastTrade = trades[trades.length - 1]!;
+    // One book record per batch: the book after its last trade, stamped with that trade's time.
     const night = isDerivative && isNightTime(lastTrade.time);
     for (const trId of feed.byTr.keys()) {
       const role = MARKET_TRS[trId]!;
@@ -179,40 +182,55 @@ export class StreamHub implements StreamSink {
     return h < 12 ? String(h + 24) + s.slice(2) : s;
   }
 
-  /** Updates the code's day state with a trade (re-reading the snapshot when a new trading day starts). */
+  /** Updates the code's day state with a trade (re-reading the model's day so far when a day starts). */
   private advance(feed: Feed, t: SimTrade): CodeState {
     let st = feed.state;
-    const hhmmss = kisHhmmss(t.time);
-    if (!st || t.cumVolume < st.lastCumVolume) {
-      const snap = this.market.snapshot(feed.inst.code, t.time);
-      // The day's first trade sets the open time; joining mid-day we do not know it.
-      const first = t.cumVolume === t.qty;
-      st = feed.state = {
-        tradingDate: snap.tradingDate,
-        prevClose: snap.prevClose,
-        upper: snap.upperLimit,
-        lower: snap.lowerLimit,
-        open: snap.open || t.price,
-        high: Math.max(snap.high || t.price, t.price),
-        low: Math.min(snap.low || t.price, t.price),
-        openTime: first ? hhmmss : '',
-        highTime: hhmmss,
-        lowTime: hhmmss,
-        sellCount: 0,
-        buyCount: 0,
-        sellQty: 0,
-        buyQty: 0,
-        lastCumVolume: 0,
-        openInterest: snap.openInterest ?? 0,
-        theoretical: snap.theoretical ?? 0,
-      };
-    }
-    if (t.price > st.high) [st.high, st.highTime] = [t.price, hhmmss];
-    if (t.price < st.low) [st.low, st.lowTime] = [t.price, hhmmss];
+    const hhmmss = this.hhmmss(t.time, feed.inst.kind !== 'stock' && isNightTime(t.time));
+    if (!st || t.cumVolume < st.lastCumVolume) st = feed.state = this.dayState(feed.inst, t);
+    if (t.cumVolume === t.qty) [st.open, st.openTime] = [t.price, hhmmss];
+    if (!(t.price <= st.high)) [st.high, st.highTime] = [t.price, hhmmss];
+    if (!(t.price >= st.low)) [st.low, st.lowTime] = [t.price, hhmmss];
     if (t.side === 1) [st.buyCount, st.buyQty] = [st.buyCount + 1, st.buyQty + t.qty];
     else [st.sellCount, st.sellQty] = [st.sellCount + 1, st.sellQty + t.qty];
     st.lastCumVolume = t.cumVolume;
     return st;
+  }
+
+  /**
+   * The day state just before trade `t` (the first the stream sends for the code that day): the model's
+   * snapshot one millisecond before t's second holds exactly the earlier trades, since the stream starts
+   * reading at or before t's second and so never skips a trade that shares it.
+   */
+  private dayState(inst: Instrument, t: SimTrade): CodeState {
+    const snap = this.market.snapshot(inst.code, t.time);
+    const before = this.market.snapshot(inst.code, (t.time - 1) as KstTime);
+    const earlier = before.tradingDate === snap.tradingDate && before.cumVolume + t.qty === t.cumVolume;
+    // Otherwise (a boundary the check cannot vouch for) the snapshot at t's second, which includes t.
+    const base = earlier ? before : snap;
+    const traded = base.cumVolume > 0;
+    const time = (at: KstTime | undefined): string =>
+      traded && at !== undefined ? this.hhmmss(at, inst.kind !== 'stock' && isNightTime(at)) : '';
+    return {
+      tradingDate: snap.tradingDate,
+      prevClose: snap.prevClose,
+      upper: snap.upperLimit,
+      lower: snap.lowerLimit,
+      // NaN until a trade sets them (comparisons with NaN are false, see `advance`).
+      open: traded ? base.open : NaN,
+      high: traded ? base.high : NaN,
+      low: traded ? base.low : NaN,
+      openTime: time(base.openTime),
+      highTime: time(base.highTime),
+      lowTime: time(base.lowTime),
+      sellCount: 0,
+      buyCount: 0,
+      sellQty: 0,
+      buyQty: 0,
+      lastCumVolume: 0,
+      openInterest: snap.openInterest ?? 0,
+      theoretical: snap.theoretical ?? 0,
+      prevDay: this.market.previousDayVolume(inst.code, t.time),
+    };
   }
 
   /** Greeks for an option, from the model's board (cached per minute: boards are costly). */
