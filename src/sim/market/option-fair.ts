@@ -34,6 +34,22 @@ export interface OptionValuation extends OptionFair {
   time: KstTime;
 }
 
+const windowMemo = new WeakMap<object, Map<string, TradeWindow[]>>();
+
+/** An option's trading windows on `d` (they depend only on the date and on whether it expires that day). */
+function optionWindows(core: MarketCoreView, instrument: Instrument, d: KstDate): TradeWindow[] {
+  let memo = windowMemo.get(core.cal);
+  if (!memo) windowMemo.set(core.cal, (memo = new Map()));
+  const key = `${d}|${instrument.expiry === d ? 'expiring' : instrument.expiry! < d ? 'expired' : ''}`;
+  let w = memo.get(key);
+  if (!w) {
+    w = tradeWindows(core.cal, instrument, d);
+    if (memo.size > 4096) memo.clear();
+    memo.set(key, w);
+  }
+  return w;
+}
+
 /** A KOSPI200 option's model value at `at` on trading date `d`; undefined when it does not trade that date. */
 export function optionValuation(
   core: MarketCoreView,
@@ -41,7 +57,7 @@ export function optionValuation(
   d: KstDate,
   at: KstTime,
 ): OptionValuation | undefined {
-  const t = pricingTime(tradeWindows(core.cal, instrument, d), at);
+  const t = pricingTime(optionWindows(core, instrument, d), at);
   const path = t === undefined ? undefined : core.path(d)?.KOSPI200;
   if (t === undefined || !path) return undefined;
   return { ...optionFair({ series: core.series, tradingDate: d, path }, instrument, t), time: t };
@@ -54,7 +70,7 @@ export function optionForward(
   d: KstDate,
   at: KstTime,
 ): number | undefined {
-  const t = pricingTime(tradeWindows(core.cal, probe(expiry), d), at);
+  const t = pricingTime(optionWindows(core, probe(expiry), d), at);
   const path = t === undefined ? undefined : core.path(d)?.KOSPI200;
   if (t === undefined || !path) return undefined;
   return futureFair({ series: core.series, tradingDate: d, path }, 'KOSPI200', expiry, t);

@@ -4,6 +4,7 @@ import type { KstDate, KstTime } from '../../time/kst.js';
 import { dateOf } from '../../time/kst.js';
 import { pathX, type IndexName } from './factor-path.js';
 import { snapToTick, type PriceGrid } from './generator.js';
+import { Lru } from './lru.js';
 import { MarketCore, type SimMarketOptions } from './market.js';
 import { boardGreeks, optionForward, optionValuation, smileVol } from './option-fair.js';
 import { cd91 } from './pricing.js';
@@ -195,6 +196,20 @@ export class SimMarketModel implements SimMarket {
     return f;
   }
 
+  private readonly chains = new Lru<string, Map<string, Instrument>>(256);
+
+  /** A series' listed options on a date by `right|strike` (memoised: boards are asked for every minute). */
+  private chain(series: OptionSeries, expiry: KstDate, d: KstDate): Map<string, Instrument> {
+    const key = `${series}|${expiry}|${d}`;
+    let chain = this.chains.get(key);
+    if (!chain) {
+      const options = this.core.registry.options(series, expiry, d);
+      chain = new Map(options.map((o) => [`${o.kind}|${o.strike}`, o]));
+      this.chains.set(key, chain);
+    }
+    return chain;
+  }
+
   optionBoard(underlying: string, series: OptionSeries, expiry: KstDate, at: KstTime): SimOptionBoard {
     if (underlying !== 'KOSPI200')
       throw new RangeError(`the simulator lists options on KOSPI200 only, not ${JSON.stringify(underlying)}`);
@@ -205,8 +220,7 @@ export class SimMarketModel implements SimMarket {
     const forward = optionForward(this.core, expiry, d, at) ?? spot;
     const terms = optionValuation(this.core, { ...probe, strike: forward }, d, at);
     const strikes = this.core.registry.strikes(series, expiry, d);
-    const options = this.core.registry.options(series, expiry, d);
-    const byStrike = new Map(options.map((o) => [`${o.kind}|${o.strike}`, o]));
+    const byStrike = this.chain(series, expiry, d);
     const atmStrike = strikes.reduce(
       (best, k) => (Math.abs(k - spot) < Math.abs(best - spot) ? k : best),
       strikes[0] ?? 0,
