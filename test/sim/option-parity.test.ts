@@ -3,7 +3,9 @@
  * calls and puts on the same forward and vol, the board's IV and greeks from that same model.
  */
 import { describe, expect, it } from 'vitest';
+import type { OptionChainRow } from '../../src/db/types.js';
 import { impliedForward } from '../../src/options/index.js';
+import { atmStrike, buildOptionMatrices, matrixSymbol } from '../../src/options/matrix.js';
 import { createSimMarket } from '../../src/sim/market/index.js';
 import type { SimOptionBoard } from '../../src/sim/market/types.js';
 import { atMinutes, formatKst, type KstDate, type KstTime } from '../../src/time/kst.js';
@@ -101,6 +103,32 @@ describe('option boards over a whole trading date', () => {
         expect(b.forward).toBeCloseTo(m.forward(expiry, at), 9);
         expect(b.rate).toBe(m.rate(at));
       }
+    }
+  });
+
+  it("lets the pipeline's matrices find the model forward from last prices (parity, as matrix.ts does)", () => {
+    const [series, expiry] = boards[0]!;
+    for (const min of [9 * 60 + 20, 11 * 60 + 47, 14 * 60 + 58]) {
+      const at = atMinutes(day, min) as KstTime;
+      const b = m.optionBoard('KOSPI200', series, expiry, at);
+      const rows: OptionChainRow[] = [...b.calls, ...b.puts].map((r) => ({
+        time: at,
+        code: r.instrument.code,
+        underlyingSymbol: matrixSymbol('KOSPI200', expiry),
+        strike: r.instrument.strike!,
+        right: r.instrument.kind === 'call' ? 'call' : 'put',
+        price: r.snapshot.last,
+        iv: r.greeks.iv,
+      }));
+      const [iv] = buildOptionMatrices(rows, { strikesPerSide: 4, metrics: ['iv'] });
+      const strikes = b.calls.map((r) => r.instrument.strike!);
+      const step = iv!.strikeStep;
+      // Last prices are up to a minute old and rounded: the ATM may be the neighbour of the model's.
+      expect(Math.abs(iv!.atmStrike - atmStrike(strikes, b.forward)), formatKst(at)).toBeLessThanOrEqual(
+        step,
+      );
+      // One smile: the matrix's call and put IV at each strike are the same number.
+      for (let i = 0; i < iv!.calls.length; i++) expect(iv!.calls[i]).toBe(iv!.puts[iv!.puts.length - 1 - i]);
     }
   });
 });
