@@ -5,11 +5,11 @@
  * forward is the same-expiry future's theoretical price.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDPOINTS } from '../../src/kis/spec/index.js';
+import { ENDPOINTS, REALTIME_LAYOUTS } from '../../src/kis/spec/index.js';
 import { impliedForward } from '../../src/options/index.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
 import { formatKst, type KstDate, dateOf, toKst } from '../../src/time/kst.js';
-import { ManualClock, authHeaders, get, issueToken } from './helpers.js';
+import { ManualClock, WsClient, approvalKey, authHeaders, get, issueToken, splitFrame } from './helpers.js';
 import { strikeViolations } from './option-parity-check.js';
 
 const DAY = '2026-11-26' as KstDate;
@@ -141,5 +141,55 @@ describe('option board over REST', () => {
       board.yearsToExpiry,
     )!;
     expect(Math.abs(implied.forward - Number(fut.hts_thpr))).toBeLessThan(0.1);
+  });
+
+  it('H0IOCNT0 records carry one IV for the call and the put of a strike, and a current fair value', async () => {
+    const layout = REALTIME_LAYOUTS.H0IOCNT0;
+    const col = (name: (typeof layout.fields)[number]): number => layout.fields.indexOf(name);
+    const now = toKst(clock.now());
+    const expiry = sim.market.optionExpiries('KOSPI200', 'monthly', DAY)[0]!;
+    const board = sim.market.optionBoard('KOSPI200', 'monthly', expiry, now);
+    const atm = board.calls.findIndex((r) => r.atm === 'ATM');
+    const codes = [board.calls[atm]!.instrument.code, board.puts[atm]!.instrument.code];
+    const c = await WsClient.open(`${sim.wsUrl}/tryitout/H0IOCNT0`);
+    try {
+      const key = await approvalKey(sim);
+      for (const code of codes) {
+        c.subscribe(key, 'H0IOCNT0', code);
+        await c.control((j) => j.header.tr_id === 'H0IOCNT0' && j.header.tr_key === code);
+      }
+      // code → minute (HHMM) → IVs seen; every record's price against its fair value.
+      const ivs = new Map<string, Map<string, Set<string>>>(codes.map((k) => [k, new Map()]));
+      const far: string[] = [];
+      for (let step = 0; step < 40 && codes.some((k) => ivs.get(k)!.size < 5); step++) {
+        clock.advance(30_000);
+        const frame = splitFrame(await c.next((m) => m.startsWith('0|H0IOCNT0|'), 10_000));
+        const fields = frame.payload.split('^');
+        const n = layout.fields.length;
+        for (let r = 0; r < frame.count; r++) {
+          const rec = fields.slice(r * n, (r + 1) * n);
+          const minute = rec[col('bsop_hour')]!.slice(0, 4);
+          const byMinute = ivs.get(rec[0]!)!;
+          if (!byMinute.has(minute)) byMinute.set(minute, new Set());
+          byMinute.get(minute)!.add(rec[col('hts_ints_vltl')]!);
+          const price = Number(rec[col('optn_prpr')]);
+          const fair = Number(rec[col('hts_thpr')]);
+          // Trades print at the rounded fair value; the record's fair value is the board's of that minute.
+          if (Math.abs(price - fair) > 1) far.push(`${rec[0]} ${minute}: trade ${price}, hts_thpr ${fair}`);
+        }
+      }
+      expect(far).toEqual([]);
+      const [callIvs, putIvs] = codes.map((k) => ivs.get(k)!);
+      let shared = 0;
+      for (const [minute, set] of callIvs!) {
+        const other = putIvs!.get(minute);
+        if (!other) continue;
+        expect([...set], minute).toEqual([...other]);
+        shared++;
+      }
+      expect(shared).toBeGreaterThan(0);
+    } finally {
+      c.close();
+    }
   });
 });
