@@ -1,11 +1,11 @@
 /**
  * Option chains of the synthetic market: listing and strike ladders, arbitrage-free board prices,
- * IVs recovered from board prices, broker-style greeks, and code resolution.
+ * IVs recovered from board prices, the board's IV and greeks, and code resolution.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { frontFuture, listedFutures, tickSize } from '../../src/market/instruments/index.js';
-import { expiryClose, impliedVol, yearFraction } from '../../src/options/index.js';
+import { black76Greeks, expiryClose, impliedVol, yearFraction } from '../../src/options/index.js';
 import { createSimMarket } from '../../src/sim/market/index.js';
 import { atMinutes, type KstDate } from '../../src/time/kst.js';
 
@@ -143,15 +143,20 @@ describe('option board', () => {
     expect(smiles[0]).not.toEqual(smiles[1]);
   });
 
-  it('shows broker-style IV and greeks (Black–Scholes on spot, no dividends) close to but not equal to Black-76', () => {
+  it('shows the smile as IV and Black-76 greeks on the forward, the same model for calls and puts', () => {
     const at = atMinutes(d, 11 * 60);
     const [, expiry] = expiries[0]!;
     const b = m.optionBoard('KOSPI200', 'monthly', expiry, at);
     const atm = b.calls.find((r) => r.atm === 'ATM')!;
     expect(atm).toBeDefined();
-    const model = m.modelVol(expiry, atm.instrument.strike!, at) * 100;
-    expect(Math.abs(atm.greeks.iv - model)).toBeLessThan(3);
-    expect(atm.greeks.iv).not.toBeCloseTo(model, 3);
+    const k = atm.instrument.strike!;
+    const model = m.modelVol(expiry, k, at);
+    expect(atm.greeks.iv).toBeCloseTo(model * 100, 9);
+    expect(b.puts.find((r) => r.instrument.strike === k)!.greeks.iv).toBe(atm.greeks.iv);
+    const g = black76Greeks(b.forward, k, b.yearsToExpiry, b.rate, model, 'call');
+    expect(atm.greeks.delta).toBeCloseTo(g.delta, 12);
+    expect(atm.greeks.vega).toBeCloseTo(g.vega, 12);
+    expect(atm.snapshot.theoretical).toBeCloseTo(g.price, 2);
     expect(atm.greeks.delta).toBeGreaterThan(0.3);
     expect(atm.greeks.delta).toBeLessThan(0.7);
     expect(atm.greeks.gamma).toBeGreaterThan(0);

@@ -1,13 +1,10 @@
 /**
  * Derivative pricing inside the simulator: a CD91-like rate, a seasonal discrete dividend schedule,
- * the cost-of-carry forward, a moving SVI smile, Black-76 fair values, and the broker-style
- * (Black–Scholes on spot, no dividends) IV and greeks that KIS's option board shows.
+ * the cost-of-carry forward, a moving SVI smile and Black-76 fair values (the board's IV and greeks: option-fair.ts).
  */
 import {
   black76Price,
-  blackScholesGreeks,
   expiryClose,
-  impliedVol,
   sviTotalVariance,
   type OptionRight,
   type SviParams,
@@ -114,44 +111,4 @@ export function fairOptionPrice(
   right: OptionRight,
 ): number {
   return black76Price(forward, strike, tau, r, vol, right);
-}
-
-export interface BrokerGreeks {
-  iv: number;
-  delta: number;
-  gamma: number;
-  theta: number;
-  vega: number;
-  rho: number;
-  theoretical: number;
-}
-
-/**
- * What a broker's HTS shows: Black–Scholes on the SPOT with the CD91 rate and no dividend yield.
- * Because the real forward carries dividends, these IVs differ a little from Black-76 ones — as in reality.
- * `hvol` is the broker's "average" vol used for its theoretical value.
- */
-export function brokerGreeks(
-  price: number,
-  spot: number,
-  strike: number,
-  tau: number,
-  r: number,
-  right: OptionRight,
-  hvol: number,
-): BrokerGreeks {
-  const T = Math.max(tau, 1 / (365 * 24 * 60));
-  const solved = impliedVol(price, spot, strike, T, r, right, 'black-scholes');
-  const iv = solved.iv ?? 0;
-  const g = blackScholesGreeks(spot, strike, T, r, 0, iv > 0 ? iv : hvol, right);
-  const theoretical = blackScholesGreeks(spot, strike, T, r, 0, hvol, right).price;
-  return {
-    iv: iv * 100,
-    delta: g.delta,
-    gamma: g.gamma,
-    theta: g.theta,
-    vega: g.vega,
-    rho: g.rho,
-    theoretical,
-  };
 }

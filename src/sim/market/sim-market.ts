@@ -1,22 +1,15 @@
 /** `SimMarket` over `MarketCore`: snapshots, order books, the option board and index levels. */
 import type { Instrument, OptionSeries } from '../../market/types.js';
-import { expiryClose, yearFraction } from '../../options/index.js';
 import type { KstDate, KstTime } from '../../time/kst.js';
 import { dateOf } from '../../time/kst.js';
 import { depth, fairTouch, tickDown, tickUp, touchOf, type Touch } from './book.js';
 import { pathX, type IndexName } from './factor-path.js';
 import type { PriceGrid } from './generator.js';
+import { Lru } from './lru.js';
 import { MarketCore, type SimMarketOptions } from './market.js';
-import { brokerGreeks, cd91, dailyAtmVol, modelVol } from './pricing.js';
-import {
-  futureFair,
-  futureGrid,
-  indexLevelFromX,
-  indexOf,
-  optionFair,
-  optionGrid,
-  stockGrid,
-} from './prices.js';
+import { boardGreeks, optionForward, optionValuation, smileVol } from './option-fair.js';
+import { cd91 } from './pricing.js';
+import { futureFair, futureGrid, indexLevelFromX, indexOf, optionGrid, stockGrid } from './prices.js';
 import { previousDayVolume } from './prev-day.js';
 import { Rng } from './rng.js';
 import { tradeWindows } from './sessions.js';
@@ -72,6 +65,9 @@ export class SimMarketModel implements SimMarket {
 
   /** Fair value at `at`, clamped into the date's trading windows (outside them: the last trade). */
   private fairAt(instrument: Instrument, d: KstDate, at: KstTime, last: number): number {
+    // Options: the smile's value, held at the last close between windows (see option-fair.ts).
+    if (instrument.kind === 'call' || instrument.kind === 'put')
+      return optionValuation(this.core, instrument, d, at)?.price ?? last;
     const windows = tradeWindows(this.core.cal, instrument, d);
     const live = windows.find((w) => at >= w.open && at <= w.close);
     const paths = live && this.core.path(d);
@@ -80,9 +76,7 @@ export class SimMarketModel implements SimMarket {
     if (instrument.kind === 'stock') return last;
     const name = indexOf(instrument);
     const ctx = { series: this.core.series, tradingDate: d, path: paths[name] };
-    return instrument.kind === 'future'
-      ? futureFair(ctx, name, instrument.expiry!, t)
-      : optionFair(ctx, instrument, t).price;
+    return futureFair(ctx, name, instrument.expiry!, t);
   }
 
   snapshot(code: string, at: KstTime): SimSnapshot {
@@ -205,39 +199,45 @@ export class SimMarketModel implements SimMarket {
     return this.core.cal.previousTradingDay(d);
   }
 
-  /** The smile the model prices with (Black-76 vol, annual decimal) — for tests and the IV charts' reference. */
-  modelVol(expiry: KstDate, strike: number, at: KstTime): number {
-    const d = this.core.tradingDateAt(
+  /** The trading date an option time belongs to (night trading rolls into the next date). */
+  private optionDate(at: KstTime): KstDate {
+    return this.core.tradingDateAt(
       { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1 },
       at,
     );
-    const path = this.core.path(d)!.KOSPI200;
-    const f = this.forward(expiry, at);
-    return modelVol(
-      { atmVol: dailyAtmVol(this.core.series, d), move: pathX(path, at) - path.prevX },
-      f,
-      strike,
-      yearFraction(at, expiryClose(expiry)),
-    );
+  }
+
+  /** The smile the model prices with (Black-76 vol, annual decimal) — for tests and the IV charts' reference. */
+  modelVol(expiry: KstDate, strike: number, at: KstTime): number {
+    const vol = smileVol(this.core, expiry, strike, this.optionDate(at), at);
+    if (vol === undefined) throw new RangeError(`no option on ${expiry} trades on the trading date of ${at}`);
+    return vol;
   }
 
   /** The CD91-like rate the model discounts with on the trading date of `at`. */
   rate(at: KstTime): number {
-    const d = this.core.tradingDateAt(
-      { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1 },
-      at,
-    );
-    return cd91(this.core.series, d);
+    return cd91(this.core.series, this.optionDate(at));
   }
 
-  /** Same-expiry forward the model prices KOSPI200 options with. */
+  /** Same-expiry forward the model prices KOSPI200 options with (held at the last close between windows). */
   forward(expiry: KstDate, at: KstTime): number {
-    const d = this.core.tradingDateAt(
-      { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1 },
-      at,
-    );
-    const path = this.core.path(d)!.KOSPI200;
-    return futureFair({ series: this.core.series, tradingDate: d, path }, 'KOSPI200', expiry, at);
+    const f = optionForward(this.core, expiry, this.optionDate(at), at);
+    if (f === undefined) throw new RangeError(`no option on ${expiry} trades on the trading date of ${at}`);
+    return f;
+  }
+
+  private readonly chains = new Lru<string, Map<string, Instrument>>(256);
+
+  /** A series' listed options on a date by `right|strike` (memoised: boards are asked for every minute). */
+  private chain(series: OptionSeries, expiry: KstDate, d: KstDate): Map<string, Instrument> {
+    const key = `${series}|${expiry}|${d}`;
+    let chain = this.chains.get(key);
+    if (!chain) {
+      const options = this.core.registry.options(series, expiry, d);
+      chain = new Map(options.map((o) => [`${o.kind}|${o.strike}`, o]));
+      this.chains.set(key, chain);
+    }
+    return chain;
   }
 
   optionBoard(underlying: string, series: OptionSeries, expiry: KstDate, at: KstTime): SimOptionBoard {
@@ -246,12 +246,11 @@ export class SimMarketModel implements SimMarket {
     const probe: Instrument = { code: '', kind: 'call', family: 'kospi200', name: '', multiplier: 1, expiry };
     const d = this.core.tradingDateAt(probe, at);
     const spot = this.indexLevel('KOSPI200', at);
-    const path = this.core.path(d)?.KOSPI200;
-    const forward = path ? this.forward(expiry, at) : spot;
+    // One smile per expiry: both rights valued on the same forward and vol (option-fair.ts).
+    const forward = optionForward(this.core, expiry, d, at) ?? spot;
+    const terms = optionValuation(this.core, { ...probe, strike: forward }, d, at);
     const strikes = this.core.registry.strikes(series, expiry, d);
-    const options = this.core.registry.options(series, expiry, d);
-    const byStrike = new Map(options.map((o) => [`${o.kind}|${o.strike}`, o]));
-    const tau = Math.max(yearFraction(at, expiryClose(expiry)), 0);
+    const byStrike = this.chain(series, expiry, d);
     const atmStrike = strikes.reduce(
       (best, k) => (Math.abs(k - spot) < Math.abs(best - spot) ? k : best),
       strikes[0] ?? 0,
@@ -261,29 +260,41 @@ export class SimMarketModel implements SimMarket {
         const instrument = byStrike.get(`${right}|${k}`)!;
         const snapshot = this.snapshot(instrument.code, at);
         const book = this.quote(instrument.code, at);
-        const bid = book.bids[0]!.price;
-        const ask = book.asks[0]!.price;
-        const mid = bid > 0 ? (bid + ask) / 2 : ask / 2;
-        const rate = path
-          ? optionFair({ series: this.core.series, tradingDate: d, path }, instrument, at).rate
-          : 0.03;
-        const hvol = path ? this.modelVol(expiry, forward, at) : 0.17;
-        const g = brokerGreeks(mid, spot, k, tau, rate, right, hvol);
+        const value = optionValuation(this.core, instrument, d, at);
+        // Not trading that date: nothing computed (KIS sends zeros for values it did not compute).
+        const g = value ? boardGreeks(value, k, right) : undefined;
         const intrinsic = Math.max(0, right === 'call' ? spot - k : k - spot);
         const atm = k === atmStrike ? 'ATM' : (right === 'call' ? k < spot : k > spot) ? 'ITM' : 'OTM';
-        snapshot.theoretical = Math.round(g.theoretical * 100) / 100;
+        if (g) snapshot.theoretical = Math.round(g.theoretical * 100) / 100;
         return {
           instrument,
           snapshot,
-          bid,
-          ask,
-          greeks: { iv: g.iv, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega, rho: g.rho },
+          bid: book.bids[0]!.price,
+          ask: book.asks[0]!.price,
+          greeks: {
+            iv: g?.iv ?? 0,
+            delta: g?.delta ?? 0,
+            gamma: g?.gamma ?? 0,
+            theta: g?.theta ?? 0,
+            vega: g?.vega ?? 0,
+            rho: g?.rho ?? 0,
+          },
           intrinsic: Math.round(intrinsic * 100) / 100,
           timeValue: Math.round((snapshot.last - intrinsic) * 100) / 100,
           atm,
         };
       });
-    return { underlying, series, expiry, calls: rows('call'), puts: rows('put'), spot, forward };
+    return {
+      underlying,
+      series,
+      expiry,
+      calls: rows('call'),
+      puts: rows('put'),
+      spot,
+      forward,
+      rate: terms?.rate ?? cd91(this.core.series, d),
+      yearsToExpiry: terms?.tau ?? 0,
+    };
   }
 }
 

@@ -84,12 +84,12 @@ export interface SimSnapshot {
   lowTime?: KstTime;
   /** Derivatives: open interest (contracts). */
   openInterest?: number;
-  /** Futures: theoretical price; options: broker-model theoretical value. */
+  /** Futures: theoretical price; options: the model's fair value (one smile per expiry, Black-76 on the forward). */
   theoretical?: number;
 }
 
 export interface SimGreeks {
-  /** Broker-style implied vol in percent (Black–Scholes on spot), as KIS `hts_ints_vltl`. */
+  /** Implied vol in percent, as KIS `hts_ints_vltl`: the expiry's smile at the strike, same for call and put. */
   iv: number;
   delta: number;
   gamma: number;
@@ -119,6 +119,9 @@ export interface SimOptionBoard {
   /** Underlying index level and the same-expiry forward used for pricing. */
   spot: number;
   forward: number;
+  /** Discounting the board's values assume: CD91-like rate and years to expiry from their pricing time. */
+  rate: number;
+  yearsToExpiry: number;
 }
 
 /** KIS's 전일 거래량 and 전일 동시간 누적 거래량: a previous trading date's volume, in total and up to a time. */

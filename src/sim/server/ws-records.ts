@@ -36,6 +36,8 @@ export interface CodeState {
 export interface OptionExtras extends SimGreeks {
   intrinsic: number;
   timeValue: number;
+  /** The model's current fair value (`hts_thpr`), from the same board as the greeks. */
+  theoretical?: number;
 }
 
 export interface RecordCtx {

@@ -119,6 +119,8 @@ export class StreamHub implements StreamSink {
     const quote = this.market.quoteAfter(lastTrade);
     for (const trade of trades) {
       const st = this.advance(feed, trade);
+      // Options: the fair value moves with the smile; the day state's copy is from the first trade seen.
+      if (option?.theoretical !== undefined) st.theoretical = option.theoretical;
       const night = isDerivative && isNightTime(trade.time);
       const ctx: RecordCtx = {
         inst,
@@ -245,7 +247,14 @@ export class StreamHub implements StreamSink {
       this.boardCache.set(key, rows);
     }
     const row = rows.get(inst.code);
-    return row ? { ...row.greeks, intrinsic: row.intrinsic, timeValue: row.timeValue } : undefined;
+    return row
+      ? {
+          ...row.greeks,
+          intrinsic: row.intrinsic,
+          timeValue: row.timeValue,
+          theoretical: row.snapshot.theoretical,
+        }
+      : undefined;
   }
 
   close(): void {
