@@ -101,7 +101,8 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
         process.off('SIGTERM', onSignal);
         await client.close();
         await target.close();
-        process.stderr.write(`${count} records\n`);
+        const rejected = Object.entries(client.counters.rejected).filter(([, n]) => n > 0);
+        process.stderr.write(`${count} records${rejected.length ? `; rejected (not delivered): ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''}\n`);
       }
     });
 }

@@ -48,34 +48,42 @@ export function decodeRecords(frame: DataFrame, dater: Dater, checks: DecodeChec
   const subscribed = plan.kind === 'fo-notice' ? undefined : checks.subscribed;
   const records: WsRecord[] = [];
   const rejected: Rejection[] = [];
-  const reject = (r: number, reason: RejectReason, detail: string): void => {
-    rejected.push({ reason, detail: `record ${r + 1}/${count}: ${detail}` });
-  };
   for (let r = 0, o = 0; r < count; r++, o += w) {
     const code = fieldText(p, e, o + plan.codeIdx);
+    let reason: RejectReason | undefined;
+    let detail = '';
     if (!validCode(code)) {
-      reject(r, 'code', `${quote(code)} is not a KRX/KIS instrument code`);
-      continue;
+      reason = 'code';
+      detail = `${quote(code)} is not a KRX/KIS instrument code`;
+    } else if (subscribed && !subscribed(frame.trId, code)) {
+      reason = 'not-subscribed';
+      detail = `${frame.trId}/${code} is not subscribed`;
+    } else {
+      const hhmmss = fieldText(p, e, o + plan.timeIdx);
+      const dated = dater.date(hhmmss, plan.session);
+      if (typeof dated === 'string') {
+        reason = 'time';
+        detail = dated;
+      } else {
+        const unreadable = unreadableFields();
+        const rec = plan.parse(p, e, o, w, frame.trId, code, hhmmss, dated);
+        if (rec === null) {
+          reason = 'number';
+          detail = explain(plan, p, e, o);
+        } else if (unreadableFields() !== unreadable) {
+          reason = 'number';
+          detail = `an optional ${plan.trId} numeric field is neither a number nor empty/nan`;
+        } else {
+          const bad = textProblem(rec);
+          if (bad === null) records.push(rec);
+          else {
+            reason = 'text';
+            detail = bad;
+          }
+        }
+      }
     }
-    if (subscribed && !subscribed(frame.trId, code)) {
-      reject(r, 'not-subscribed', `${frame.trId}/${code} is not subscribed`);
-      continue;
-    }
-    const hhmmss = fieldText(p, e, o + plan.timeIdx);
-    const dated = dater.date(hhmmss, plan.session);
-    if (typeof dated === 'string') {
-      reject(r, 'time', dated);
-      continue;
-    }
-    const unreadable = unreadableFields();
-    const rec = plan.parse(p, e, o, w, frame.trId, code, hhmmss, dated);
-    if (rec === null) reject(r, 'number', explain(plan, p, e, o));
-    else if (unreadableFields() !== unreadable) reject(r, 'number', `an optional ${plan.trId} numeric field is neither a number nor empty/nan`);
-    else {
-      const bad = textProblem(rec);
-      if (bad) reject(r, 'text', bad);
-      else records.push(rec);
-    }
+    if (reason) rejected.push({ reason, detail: `record ${r + 1}/${count}: ${detail}` });
   }
   return { records, rejected };
 }

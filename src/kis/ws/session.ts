@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import type { KstTime } from '../../time/kst.js';
-import { decodeRecords } from './decode.js';
+import { type DecodeChecks, decodeRecords } from './decode.js';
 import type { WsNotice } from './client-types.js';
 import type { FrameDater } from './dating.js';
 import { WsApprovalError, WsConnectionError, type WsError, WsFrameError, WsKeyInUseError, WsSubscriptionError, WsSubscriptionLimitError } from './errors.js';
@@ -67,6 +67,8 @@ export class WsSession {
   private flushing = false;
   private done: Promise<SessionEnd> | undefined;
   private readonly rejectLog = new Map<RejectReason, { at: number; suppressed: number }>();
+  /** Records are checked against the subscriptions (one object for the session: the hot path allocates nothing). */
+  private readonly checks: DecodeChecks = { subscribed: (tr, code) => this.o.table.has(tr, code) };
 
   constructor(private readonly o: SessionOptions) {}
 
@@ -222,7 +224,7 @@ export class WsSession {
     switch (f.kind) {
       case 'data': {
         this.o.dater.begin();
-        const d = decodeRecords(f, this.o.dater, { subscribed: (tr, code) => table.has(tr, code) });
+        const d = decodeRecords(f, this.o.dater, this.checks);
         if ('error' in d) return this.reject(d.reason, d.error, text);
         for (const x of d.rejected) this.reject(x.reason, x.detail, text);
         for (const r of d.records) hooks.record(r);
