@@ -10,7 +10,8 @@ export abstract class WsError extends KrtradeError {
   /** KIS `msg_cd` when the server sent one. */
   readonly code: string | undefined;
   constructor(message: string, code?: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Server text ends up in these messages (msg1, socket errors): never a secret value.
+    super(scrubSecrets(message), options);
     this.code = code;
   }
 }
