@@ -100,8 +100,18 @@ function validCode(code: string): boolean {
   return true;
 }
 
-const DATE8_OR_EMPTY = /^(?:\d{8})?$/;
-const CLASS_CODE = /^[0-9A-Z]?$/;
+/** Empty or 8 digits (YYYYMMDD); a loop, not a regex: it runs on every stock trade. */
+function date8OrEmpty(v: string): boolean {
+  if (v.length === 0) return true;
+  if (v.length !== 8) return false;
+  for (let i = 0; i < 8; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+/** Empty or one of 0-9, A-Z. */
+const classCode = (v: string): boolean => v.length === 0 || (v.length === 1 && ((v >= '0' && v <= '9') || (v >= 'A' && v <= 'Z')));
 const ID_TEXT = /^[0-9A-Za-z_-]*$/;
 const DIGITS = /^\d*$/;
 // eslint-disable-next-line no-control-regex
@@ -111,8 +121,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function textProblem(r: WsRecord): string | null {
   switch (r.kind) {
     case 'stock-trade':
-      if (!DATE8_OR_EMPTY.test(r.businessDate)) return `bsop_date ${quote(r.businessDate)} is not YYYYMMDD`;
-      if (!CLASS_CODE.test(r.hourClass)) return `hour_cls_code ${quote(r.hourClass)} is not a class code`;
+      if (!date8OrEmpty(r.businessDate)) return `bsop_date ${quote(r.businessDate)} is not YYYYMMDD`;
+      if (!classCode(r.hourClass)) return `hour_cls_code ${quote(r.hourClass)} is not a class code`;
       return null;
     case 'fo-notice':
       for (const [name, v] of [['cust_id', r.customerId], ['acnt_no', r.account], ['oder_no', r.orderNo], ['ooder_no', r.originalOrderNo]] as const) {
