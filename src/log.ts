@@ -1,7 +1,9 @@
 /**
  * pino logging. JSON by default, pretty in a terminal. Secrets are redacted by key name (any spelling:
- * `appKey`, `APPKEY`, `app_key`) at any depth, in log objects and child-logger bindings alike; values
- * that look like KIS tokens are never logged by our code (callers pass masked values).
+ * `appKey`, `APPKEY`, `app_key`) at any depth, in log objects and child-logger bindings alike, and in
+ * text (`scrubSecrets`: a raw KIS frame or an error message quoting `"key":"…"`), which also runs over
+ * every finished log line; values that look like KIS tokens are never logged by our code (callers pass
+ * masked values).
  */
 import { pino, type Logger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
@@ -29,11 +31,37 @@ export const SECRET_KEYS = [
   'secret',
 ];
 
-const paths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
-
-const CENSOR = '[redacted]';
+/** `appkey` for `appKey`, `APP_KEY`, `app-key`: the form secret names are compared in. */
 const normalise = (k: string): string => k.toLowerCase().replace(/[_-]/g, '');
 const SECRET_NORMALISED = new Set(SECRET_KEYS.map(normalise));
+
+/**
+ * A secret name in any spelling (`approval_key`, `APPROVALKEY`, `iv`), not part of a longer name
+ * (`tr_key`, `monkey`), then `:` or `=` (optionally after a quote, also JSON-escaped `\"`), then the
+ * value: quoted up to its closing quote — or the end of the text when the text was cut inside it — or
+ * unquoted up to a delimiter (with a `Bearer ` scheme in front).
+ */
+const SECRET_NAMES = [...SECRET_NORMALISED]
+  .sort((a, b) => b.length - a.length)
+  .map((k) => [...k].join('[_-]?'))
+  .join('|');
+const SECRET_TEXT_RE = new RegExp(
+  String.raw`(?<![A-Za-z0-9_-])((?:${SECRET_NAMES})\\*["']?\s*[:=]\s*)(?:(\\*["'])[^"'\\]*|(?:bearer\s+)?[^\s"'\\,;&{}\[\]()<>]+)`,
+  'gi',
+);
+const CENSOR = '[redacted]';
+
+/**
+ * `text` with the value of every secret-named field censored (`"key":"[redacted]"`, `iv=[redacted]`):
+ * the text form of `redactSecrets`, for raw frames, messages and finished log lines. Partial JSON is
+ * fine: a value cut off before its closing quote is censored to the end of the text.
+ */
+export function scrubSecrets(text: string): string {
+  return text.replace(SECRET_TEXT_RE, (_m, head: string, quote: string | undefined) => `${head}${quote ?? ''}${CENSOR}`);
+}
+
+const paths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+
 /** Deeper than this, objects are replaced wholesale: nothing below is looked at, so nothing can leak. */
 const MAX_DEPTH = 12;
 
@@ -84,7 +112,9 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const destination = opts.stream ?? process.stdout;
   const pretty = opts.pretty ?? (destination as { isTTY?: boolean }).isTTY === true;
   // `redact` (compiled, fast) covers the usual places; `formatters` catch any depth and spelling.
-  const base = { level: opts.level ?? 'info', redact: { paths, censor: CENSOR }, formatters };
+  // `streamWrite` scrubs the finished line: error messages and stacks, which the serializers add after
+  // `formatters` ran, and strings quoting a frame.
+  const base = { level: opts.level ?? 'info', redact: { paths, censor: CENSOR }, formatters, hooks: { streamWrite: scrubSecrets } };
   if (!pretty) return pino(base, destination as pino.DestinationStream);
   const colour = (destination as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
   // In-process and synchronous: lines interleave correctly with the command's own stderr messages.

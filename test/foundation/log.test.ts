@@ -83,6 +83,18 @@ describe('logging', () => {
     expect((lines[2]!.err as { stack: string }).stack).toContain('Error: boom');
   });
 
+  it('scrubs secret values quoted in text: messages, error messages and stacks, strings holding a frame (cut or not)', () => {
+    const out = capture();
+    const log = createLogger({ stream: out.stream, level: 'info' });
+    const leaks = ['IVSECRET0123abcd', 'KEYSECRET456789abcdefghijklmnopq', 'APPROVALSECRET789'];
+    const ack = `{"body":{"output":{"iv":"${leaks[0]}","KEY":"${leaks[1]}"}},"header":{"approval_key":"${leaks[2]}"}}`;
+    log.warn({ frame: ack.slice(0, 60), note: `approval_key=${leaks[2]}` }, `bad frame ${ack}`);
+    log.error({ err: new Error(`bad KIS WebSocket frame (frame: ${ack.slice(0, 70)})`) }, 'failed');
+    for (const s of leaks) expect(out.text()).not.toContain(s.slice(0, 8));
+    expect(out.text()).toContain('[redacted]');
+    expect(out.text()).toContain('bad KIS WebSocket frame');
+  });
+
   it('survives circular log objects', () => {
     const out = capture();
     const a: Record<string, unknown> = { token: 'CIRCTOKEN1' };

@@ -106,7 +106,7 @@ describe('KisWsClient against the simulator', () => {
     await w.c.close();
   });
 
-  it('bad frames (truncated, invalid UTF-8) are reported while the stream continues', async () => {
+  it('bad frames (truncated, invalid UTF-8) are rejected and counted, never delivered, while the stream continues', async () => {
     const { sim } = rig;
     const fut = busiest(sim, 'future').code;
     const w = rig.client();
@@ -123,6 +123,15 @@ describe('KisWsClient against the simulator', () => {
       expect((e as WsFrameError).reason.length).toBeGreaterThan(0);
       expect((e as WsFrameError).raw.length).toBeLessThanOrEqual(220);
     }
+    // Nothing corrupt got through: every record is of the subscribed code and equals the market's trade.
+    for (const r of w.records) {
+      expect(r.code).toBe(fut);
+      expect(modelHas(r as FuturesTrade), `${r.hhmmss} ${(r as FuturesTrade).price}`).toBe(true);
+    }
+    const { rejected } = w.c.counters;
+    expect(rejected.utf8).toBeGreaterThan(0);
+    expect(rejected['field-count'] + rejected.malformed).toBeGreaterThan(0);
+    expect(Object.values(rejected).reduce((a, b) => a + b, 0)).toBe(w.errors.length);
     const n = w.records.length;
     await until(() => w.records.length > n, 'records after the faults');
     expect(w.c.state).toBe('open');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
-import { fieldIndex } from '../../src/kis/spec/index.js';
+import { REALTIME_LAYOUTS, fieldIndex, type RealtimeTrId } from '../../src/kis/spec/index.js';
 import { decodeRecords, type Decoded } from '../../src/kis/ws/decode.js';
 import { FrameDater } from '../../src/kis/ws/dating.js';
-import { parseFrame, type Frame } from '../../src/kis/ws/frame.js';
+import { parseFrame } from '../../src/kis/ws/frame.js';
 import type { BookQuote, FoNotice, FuturesTrade, OptionTrade, StockTrade, WsRecord } from '../../src/kis/ws/records.js';
 import { AcceleratedClock } from '../../src/time/clock.js';
 import { formatKst, parseKst, toInstant } from '../../src/time/kst.js';
@@ -21,21 +21,27 @@ function decode(text: string, now = '2026-11-24T19:03', keys?: Parameters<typeof
   if ('error' in d) throw new Error(d.error);
   return d;
 }
+/** A workbook sample frame brought to the current layout's width (missing fields empty, extras dropped). */
+function atLayoutWidth(sample: string): string {
+  const [enc, tr, count, payload] = sample.split('|') as [string, RealtimeTrId, string, string];
+  const width = REALTIME_LAYOUTS[tr].fields.length;
+  const fields = payload.split('^');
+  return `${enc}|${tr}|${count}|${Array.from({ length: width }, (_, i) => fields[i] ?? '').join('^')}`;
+}
 const only = <T extends WsRecord>(d: Decoded): T => {
   expect(d.records).toHaveLength(1);
   return d.records[0] as T;
 };
 
 describe('KIS sample frames', () => {
-  it('H0MFCNT0: price is futs_prpr (index 5), not the change at index 2; fewer fields than the layout are reported', () => {
-    const d = decode(SAMPLES.H0MFCNT0);
+  it('H0MFCNT0: price is futs_prpr (index 5), not the change at index 2', () => {
+    const d = decode(atLayoutWidth(SAMPLES.H0MFCNT0));
     const r = only<FuturesTrade>(d);
     expect(fieldIndex('H0MFCNT0', 'futs_prpr')).toBe(5);
     expect(r).toMatchObject({ kind: 'futures-trade', code: '101V06', price: 367.3, change: 0.75, changeRate: 0.2, sign: 2 });
     expect(r).toMatchObject({ open: 367.1, high: 367.6, low: 367.05, qty: 2, cumVolume: 1596, openInterest: 268223, theoretical: 366.08 });
     expect(r).toMatchObject({ ask1: 367.35, bid1: 367.3 });
-    // The sample predates dynm_mxpr/dynm_llam/dynm_prc_limt_yn.
-    expect(d.missingFields).toBe(3);
+    // The sample predates dynm_mxpr/dynm_llam/dynm_prc_limt_yn (sent empty here).
     expect(r.bandHigh).toBeNull();
     expect(r.bandLow).toBeNull();
     // Night session, Tuesday 19:02:15 → trading date Wednesday.
@@ -58,17 +64,15 @@ describe('KIS sample frames', () => {
   });
 
   it('H0EUCNT0: nan / -nan greeks become null; real numbers stay', () => {
-    const d = decode(SAMPLES.H0EUCNT0);
+    const d = decode(atLayoutWidth(SAMPLES.H0EUCNT0));
     const r = only<OptionTrade>(d);
     expect(r).toMatchObject({ code: '301V06362', price: 2.98, change: -0.35, iv: 84.55, theoretical: null });
     expect([r.delta, r.gamma, r.vega, r.theta, r.rho]).toEqual([null, null, null, null, null]);
-    expect(d.missingFields).toBe(3);
   });
 
-  it('H0MFASP0 with more fields than the layout: extras ignored', () => {
-    const d = decode(SAMPLES.H0MFASP0);
+  it('H0MFASP0 book levels', () => {
+    const d = decode(atLayoutWidth(SAMPLES.H0MFASP0));
     const r = only<BookQuote>(d);
-    expect(d.extraFields).toBe(8);
     expect(r.asks).toEqual([367.35, 367.4, 367.45, 0, 0]);
     expect(r.bids).toEqual([367.3, 367.25, 367.2, 0, 0]);
     expect(r.askQtys).toHaveLength(5);
@@ -82,7 +86,7 @@ describe('KIS sample frames', () => {
 
 describe('multi-record and width handling', () => {
   const stock = (code: string, t: string, price: number) =>
-    recordFields('H0STCNT0', { mksc_shrn_iscd: code, stck_cntg_hour: t, stck_prpr: String(price), cntg_vol: '3', acml_vol: '100' });
+    recordFields('H0STCNT0', { mksc_shrn_iscd: code, stck_cntg_hour: t, stck_prpr: String(price), cntg_vol: '3', acml_vol: '100', bsop_date: '20261124' });
 
   it('splits NNN concatenated records by width', () => {
     const d = decode(dataFrame('H0STCNT0', [stock('005930', '100001', 70000), stock('000660', '100002', 150000), stock('005930', '100003', 70100)]), '2026-11-24T10:00:05');
@@ -93,23 +97,24 @@ describe('multi-record and width handling', () => {
     ]);
   });
 
-  it('appended fields: width > layout, each record read at its own offset', () => {
-    const recs = [stock('005930', '100001', 70000), stock('000660', '100002', 150000)].map((r) => [...r, 'X1', 'X2']);
-    const d = decode(dataFrame('H0STCNT0', recs), '2026-11-24T10:00:05');
-    expect(d.extraFields).toBe(2);
-    expect(d.records.map((r) => (r as StockTrade).price)).toEqual([70000, 150000]);
-  });
-
-  it('records narrower than the required fields: the frame is reported', () => {
-    const f = parseFrame('0|H0IFCNT0|002|101W09^100000^1^2^101W09^100001^1^2');
-    expect(f.kind).toBe('data');
-    const dater = new FrameDater(frozenAt('2026-11-24T10:00'), defaultCalendar());
-    const d = decodeRecords(f as Extract<Frame, { kind: 'data' }>, dater);
-    expect(d).toEqual({ error: expect.stringMatching(/H0IFCNT0 records have 4 fields; at least \d+ are needed/) });
+  it('records wider or narrower than the layout are rejected as field-count, never read at shifted offsets', () => {
+    const dater = new FrameDater(frozenAt('2026-11-24T10:00:05'), defaultCalendar());
+    const widths = (recs: string[][]) => {
+      const f = parseFrame(dataFrame('H0STCNT0', recs));
+      return f.kind === 'data' ? decodeRecords(f, dater) : f;
+    };
+    const two = [stock('005930', '100001', 70000), stock('000660', '100002', 150000)];
+    expect(widths(two.map((r) => [...r, 'X1', 'X2']))).toEqual({ reason: 'field-count', error: expect.stringMatching(/H0STCNT0 records have 48 fields, the layout has 46/) });
+    expect(widths(two.map((r) => r.slice(0, 44)))).toMatchObject({ reason: 'field-count' });
+    // KIS's own samples written for an older layout (3 fields fewer) are not guessed at either.
+    for (const s of [SAMPLES.H0MFCNT0, SAMPLES.H0EUCNT0, SAMPLES.H0MFASP0]) {
+      const f = parseFrame(s);
+      expect(f.kind === 'data' && decodeRecords(f, dater)).toMatchObject({ reason: 'field-count' });
+    }
   });
 
   it('field count not divisible by NNN is a bad frame', () => {
-    expect(parseFrame('0|H0STCNT0|002|a^b^c')).toMatchObject({ kind: 'bad', reason: '3 fields do not split into 2 equal records' });
+    expect(parseFrame('0|H0STCNT0|002|a^b^c')).toMatchObject({ kind: 'bad', reason: '3 fields do not split into 2 equal records', rejection: 'field-count' });
   });
 
   it('a non-numeric required field rejects that record only, naming the field', () => {
@@ -117,7 +122,7 @@ describe('multi-record and width handling', () => {
     badRec[fieldIndex('H0STCNT0', 'stck_prpr')] = 'abc';
     const d = decode(dataFrame('H0STCNT0', [stock('005930', '100001', 70000), badRec]), '2026-11-24T10:00:05');
     expect(d.records).toHaveLength(1);
-    expect(d.errors).toEqual([expect.stringMatching(/record 2\/2: H0STCNT0 field stck_prpr \(#2\) is "abc"/)]);
+    expect(d.rejected).toEqual([{ reason: 'number', detail: expect.stringMatching(/record 2\/2: H0STCNT0 field stck_prpr \(#2\) is "abc"/) }]);
   });
 });
 

@@ -90,7 +90,8 @@ export function registerKisStreamCommand(kis: Command, ctx: CliContext): void {
         process.off('SIGTERM', onSignal);
         await client.close();
         await target.close();
-        process.stderr.write(`${count} records${count === 0 && closed ? ` (${closed})` : ''}\n`);
+        const rejected = Object.entries(client.counters.rejected).filter(([, n]) => n > 0);
+        process.stderr.write(`${count} records${count === 0 && closed ? ` (${closed})` : ''}${rejected.length ? `; rejected (not delivered): ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''}\n`);
       }
     });
 }

@@ -24,6 +24,7 @@ import { SessionLease } from './lease.js';
 import { sessionUrl } from './messages.js';
 import { planFor, SUPPORTED_TRS } from './parsers.js';
 import type { WsRecord } from './records.js';
+import { emptyRejectCounts } from './rejects.js';
 import { type SessionEnd, WsSession } from './session.js';
 import { type SubscriptionId, SubscriptionTable } from './subscriptions.js';
 
@@ -54,7 +55,8 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
   private pendingGap: { from: KstTime; subscriptions: SubscriptionId[]; reason: string } | undefined;
   private openWaiters: (() => void)[] = [];
   private currentState: WsState = 'idle';
-  readonly counters = { frames: 0, records: 0, badFrames: 0, connects: 0, gaps: 0 };
+  /** `rejected`: frames and records not delivered, per reason (see rejects.ts); each is also an `error` event. */
+  readonly counters = { frames: 0, records: 0, badFrames: 0, connects: 0, gaps: 0, rejected: emptyRejectCounts() };
 
   constructor(private readonly opts: KisWsClientOptions) {
     super();
@@ -267,7 +269,8 @@ export class KisWsClient extends EventEmitter<KisWsEvents> {
   private report(e: WsError): void {
     if (e instanceof WsFrameError) this.counters.badFrames++;
     if (this.listenerCount('error') > 0) this.safeEmit('error', e);
-    else this.opts.logger?.warn({ err: { name: e.name, message: e.message, code: e.code } }, 'KIS WebSocket');
+    // A rejection was logged by the session already (rate-limited).
+    else if (!(e instanceof WsFrameError && e.rejection)) this.opts.logger?.warn({ err: { name: e.name, message: e.message, code: e.code } }, 'KIS WebSocket');
   }
 
   private setState(s: WsState, detail: string): void {

@@ -2,6 +2,7 @@
  * KIS realtime payload encryption: base64 of AES-256-CBC with PKCS#7 padding; key and iv are the UTF-8
  * bytes of the 32- and 16-character strings in the subscription ACK (reference §6.6).
  */
+import { isUtf8 } from 'node:buffer';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 
 export interface AesKey {
@@ -20,7 +21,10 @@ function keyBytes(aes: AesKey): { key: Buffer; iv: Buffer } | { error: string } 
   return { key, iv };
 }
 
-/** Decrypts a base64 payload; returns the text or `{ error }` (never throws). */
+/**
+ * Decrypts a base64 payload; returns the text or `{ error }` (never throws). A wrong key passes the
+ * padding check about once in 256 tries; its output is then caught here, as bytes that are not UTF-8.
+ */
 export function decryptPayload(base64: string, aes: AesKey): string | { error: string } {
   const k = keyBytes(aes);
   if ('error' in k) return k;
@@ -30,7 +34,8 @@ export function decryptPayload(base64: string, aes: AesKey): string | { error: s
   if (data.length === 0 || data.length % 16 !== 0) return { error: `ciphertext is ${data.length} bytes, not a multiple of 16` };
   try {
     const d = createDecipheriv('aes-256-cbc', k.key, k.iv);
-    return Buffer.concat([d.update(data), d.final()]).toString('utf8');
+    const plain = Buffer.concat([d.update(data), d.final()]);
+    return isUtf8(plain) ? plain.toString('utf8') : { error: 'decrypted bytes are not UTF-8 (wrong key or corrupt ciphertext)' };
   } catch {
     return { error: 'wrong key or corrupt ciphertext (bad padding)' };
   }

@@ -3,12 +3,15 @@
  * does next; none carries an approval key, app key or decryption key.
  */
 import { KrtradeError } from '../../errors.js';
+import { scrubSecrets } from '../../log.js';
+import type { RejectReason } from './rejects.js';
 
 export abstract class WsError extends KrtradeError {
   /** KIS `msg_cd` when the server sent one. */
   readonly code: string | undefined;
   constructor(message: string, code?: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Server text ends up in these messages (msg1, socket errors): never a secret value.
+    super(scrubSecrets(message), options);
     this.code = code;
   }
 }
@@ -64,13 +67,25 @@ export class WsKeyInUseError extends WsError {
   }
 }
 
-/** A frame that could not be used. The stream continues; `raw` is truncated so logs stay small. */
+/**
+ * A frame (or one of its records) that could not be used. The stream continues. `raw` is the frame
+ * for display: secrets scrubbed (an ACK carries the session's AES key/iv), then truncated; the reason
+ * is scrubbed too, since it may quote the frame.
+ */
 export class WsFrameError extends WsError {
+  readonly reason: string;
+  readonly raw: string;
   constructor(
-    readonly reason: string,
-    readonly raw: string,
+    reason: string,
+    raw: string,
+    /** The counter it was counted under, when the frame or record was rejected. */
+    readonly rejection?: RejectReason,
   ) {
-    super(`bad KIS WebSocket frame: ${reason} (frame: ${raw})`);
+    const why = scrubSecrets(reason);
+    const shown = displayFrame(raw);
+    super(`bad KIS WebSocket frame: ${why} (frame: ${shown})`);
+    this.reason = why;
+    this.raw = shown;
   }
 }
 
@@ -83,3 +98,15 @@ export class WsConnectionError extends WsError {
 
 export const truncateRaw = (raw: string, max = 200): string =>
   raw.length <= max ? raw : `${raw.slice(0, max)}…(${raw.length} chars)`;
+
+/** Scrubbing looks this far into a frame; it is cut before, so a huge frame costs no more. */
+const SCRUB_WINDOW = 2000;
+
+/**
+ * A frame as shown in errors and logs: secret values censored (by name, in any spelling, including a
+ * value cut off by the truncation), then truncated to `max` characters.
+ */
+export function displayFrame(raw: string, max = 200): string {
+  const scrubbed = scrubSecrets(raw.length > SCRUB_WINDOW ? raw.slice(0, SCRUB_WINDOW) : raw);
+  return scrubbed.length <= max && raw.length <= SCRUB_WINDOW ? scrubbed : `${scrubbed.slice(0, max)}…(${raw.length} chars)`;
+}

@@ -1,8 +1,9 @@
 /**
  * Field access on a data frame's payload without splitting it: `ends[k]` is the offset just past field
  * k (its `^` or the end of the payload). Numbers are read straight from the character codes — about
- * twice as fast as `split('^')` + `Number()` — with `Number()` as the fallback for anything unusual
- * (exponents, whitespace, `nan`, more than 15 digits), so results always equal `Number(text)`.
+ * twice as fast as `split('^')` + `Number()`. Only plain decimals are numbers (`-12`, `367.30`, `.5`):
+ * KIS writes nothing else, and what `Number()` would also accept — whitespace (`\r0.35` is a bit-flipped
+ * `-0.35`), `0x12`, exponents, `Infinity` — is taken as corruption (NaN), never as a value.
  */
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -40,17 +41,37 @@ export function fieldNumber(p: string, ends: Int32Array, k: number): number {
   return neg ? -v : v;
 }
 
+const DECIMAL_RE = /^-?(?:\d+\.?\d*|\.\d+)$/;
+
+/** Past the fast path: long decimals (Number() rounds them as JavaScript does); anything else is NaN. */
 function slow(p: string, a: number, b: number): number {
   const s = p.slice(a, b);
-  if (s.trim() === '') return NaN;
-  const n = +s;
-  return n - n === 0 ? n : NaN;
+  return DECIMAL_RE.test(s) ? Number(s) : NaN;
 }
 
-/** Optional numeric field: null when absent, empty, `nan`/`-nan` or not finite. */
+/** KIS's ways of saying "no value" in a numeric field (greeks and theoretical prices at night). */
+const isMissingMarker = (p: string, a: number, b: number): boolean => {
+  const n = b - a;
+  if (n === 0) return true;
+  const s = n === 3 || n === 4 ? p.slice(a, b) : '';
+  return s === 'nan' || s === '-nan' || s === 'inf' || s === '-inf';
+};
+
+let unreadable = 0;
+
+/**
+ * How many optional numeric fields so far were neither a number nor a missing marker. Such a field
+ * reads as null, and the decoder compares this count around each record to reject the record: the
+ * parsers stay allocation-free and the record is never walked again.
+ */
+export const unreadableFields = (): number => unreadable;
+
+/** Optional numeric field: null when empty or `nan`/`-nan`/`inf`/`-inf`; null and counted (see unreadableFields) when not a number. */
 export function fieldOptNumber(p: string, ends: Int32Array, k: number): number | null {
   const n = fieldNumber(p, ends, k);
-  return n === n ? n : null;
+  if (n === n) return n;
+  if (!isMissingMarker(p, k === 0 ? 0 : ends[k - 1]! + 1, ends[k]!)) unreadable++;
+  return null;
 }
 
 let scratch = new Int32Array(1024);

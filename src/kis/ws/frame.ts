@@ -1,15 +1,19 @@
 /**
  * Classifies one KIS WebSocket text frame. Pure and total: it never throws, every unusable frame comes
- * back as `{ kind: 'bad', reason }`.
+ * back as `{ kind: 'bad', reason, rejection }`. Given the frame's bytes it decodes them strictly: KIS
+ * sometimes sends invalid UTF-8, and a lenient decoder turns it into U+FFFD inside codes and numbers
+ * (`A0161�(�2`), which must never be passed on as data.
  *
  * Control frames are JSON (ACK, unsubscribe ACK, refusals, PINGPONG). Data frames are
  * `0|TR|NNN|payload` (plain) or `1|TR|NNN|base64` (AES-256-CBC); the prefix decides, never the ACK's
  * `encrypt` flag (KIS's own ACK example says "N" for encrypted TRs). NNN records are concatenated with
  * `^`, so the record width is total fields / NNN — robust when KIS appends fields to a TR.
  */
+import { isUtf8 } from 'node:buffer';
 import { type AesKey, decryptPayload } from './crypto.js';
-import { truncateRaw } from './errors.js';
+import { displayFrame } from './errors.js';
 import { fieldEnds, fieldText } from './fields.js';
+import type { RejectReason } from './rejects.js';
 
 export type { AesKey };
 
@@ -73,7 +77,8 @@ export interface PingPongFrame {
 export interface BadFrame {
   kind: 'bad';
   reason: string;
-  /** The frame, truncated. */
+  rejection: RejectReason;
+  /** The frame for display: secrets scrubbed, truncated. */
   raw: string;
 }
 
@@ -85,10 +90,28 @@ export type KeyLookup = (trId: string) => AesKey | undefined;
 const TR_ID_RE = /^[A-Z0-9]{2,12}$/;
 const COUNT_RE = /^\d{1,4}$/;
 
-const bad = (reason: string, raw: string): BadFrame => ({ kind: 'bad', reason, raw: truncateRaw(raw) });
+const bad = (reason: string, raw: string, rejection: RejectReason = 'malformed'): BadFrame => ({ kind: 'bad', reason, rejection, raw: displayFrame(raw) });
+/** A piece of the frame quoted in a reason, kept short. */
+const quote = (s: string): string => JSON.stringify(s.length > 20 ? `${s.slice(0, 20)}…` : s);
 
-export function parseFrame(text: string, keys?: KeyLookup): Frame {
-  if (typeof text !== 'string' || text.length === 0) return bad('empty frame', String(text ?? ''));
+/** The frame's text, or null when its bytes are not valid UTF-8. */
+export function frameText(bytes: Uint8Array): string | null {
+  if (!isUtf8(bytes)) return null;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** The frame as text for display only (invalid bytes shown as U+FFFD). */
+export const lossyText = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+export function parseFrame(frame: string | Uint8Array, keys?: KeyLookup): Frame {
+  let text: string;
+  if (typeof frame === 'string') text = frame;
+  else if (frame instanceof Uint8Array) {
+    const t = frameText(frame);
+    if (t === null) return bad('the frame is not valid UTF-8', lossyText(frame), 'utf8');
+    text = t;
+  } else return bad('empty frame', String(frame ?? ''));
+  if (text.length === 0) return bad('empty frame', text);
   const c0 = text.charCodeAt(0);
   if (c0 === 0x30 /* 0 */ || c0 === 0x31 /* 1 */) return parseData(text, c0 === 0x31, keys);
   if (c0 === 0x7b /* { */ || /^\s*\{/.test(text)) return parseControl(text);
@@ -101,24 +124,26 @@ function parseData(text: string, encrypted: boolean, keys: KeyLookup | undefined
   const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
   if (p3 < 0) return bad('data frame needs 4 "|"-separated parts: enc|TR|NNN|payload', text);
   const trId = text.slice(2, p2);
-  if (!TR_ID_RE.test(trId)) return bad(`invalid tr_id ${JSON.stringify(trId)}`, text);
+  if (!TR_ID_RE.test(trId)) return bad(`invalid tr_id ${quote(trId)}`, text);
   const countText = text.slice(p2 + 1, p3);
-  if (!COUNT_RE.test(countText)) return bad(`record count ${JSON.stringify(countText)} is not a number`, text);
+  if (!COUNT_RE.test(countText)) return bad(`record count ${quote(countText)} is not a number`, text);
   const count = Number(countText);
   if (count < 1) return bad('record count is 0', text);
   let payload = text.slice(p3 + 1);
   if (encrypted) {
     const aes = keys?.(trId);
-    if (!aes) return bad(`encrypted ${trId} frame but no key/iv from an ACK for ${trId}`, text);
+    if (!aes) return bad(`encrypted ${trId} frame but no key/iv from an ACK for ${trId}`, text, 'decrypt');
     const plain = decryptPayload(payload, aes);
-    if (typeof plain !== 'string') return bad(`cannot decrypt ${trId} payload: ${plain.error}`, text);
+    if (typeof plain !== 'string') return bad(`cannot decrypt ${trId} payload: ${plain.error}`, text, 'decrypt');
     payload = plain;
   }
   if (payload.length === 0) return bad('empty payload', text);
+  // Valid UTF-8 can still carry U+FFFD: a lenient decoder upstream already replaced bytes it could not read.
+  if (payload.indexOf('\uFFFD') >= 0) return bad('U+FFFD (an undecodable byte) in the payload', text, 'utf8');
   const ends = fieldEnds(payload);
   const width = ends.length / count;
   if (!Number.isInteger(width)) {
-    return bad(`${ends.length} fields do not split into ${count} equal records`, text);
+    return bad(`${ends.length} fields do not split into ${count} equal records`, text, 'field-count');
   }
   return { kind: 'data', trId, count, encrypted, payload, ends, fieldCount: ends.length, width };
 }

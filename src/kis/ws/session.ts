@@ -5,13 +5,15 @@
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import type { KstTime } from '../../time/kst.js';
-import { decodeRecords } from './decode.js';
+import { type DecodeChecks, decodeRecords } from './decode.js';
 import type { WsNotice } from './client-types.js';
 import type { FrameDater } from './dating.js';
-import { WsApprovalError, WsConnectionError, type WsError, WsFrameError, WsKeyInUseError, WsSubscriptionError, WsSubscriptionLimitError, truncateRaw } from './errors.js';
-import { parseFrame, type RefusalFrame } from './frame.js';
+import { WsApprovalError, WsConnectionError, type WsError, WsFrameError, WsKeyInUseError, WsSubscriptionError, WsSubscriptionLimitError } from './errors.js';
+import { frameText, lossyText, parseFrame, type RefusalFrame } from './frame.js';
+import { scrubSecrets } from '../../log.js';
 import { subscriptionMessage } from './messages.js';
 import type { WsRecord } from './records.js';
+import type { RejectCounts, RejectReason } from './rejects.js';
 import type { SubscriptionTable } from './subscriptions.js';
 
 export type SessionEndKind = 'dropped' | 'silence' | 'failed' | 'closed' | 'key-in-use' | 'lease-busy' | 'approval';
@@ -49,8 +51,11 @@ export interface SessionOptions {
   nowKst: () => KstTime;
   logger: Logger | undefined;
   hooks: SessionHooks;
-  counters: { frames: number };
+  counters: { frames: number; rejected: RejectCounts };
 }
+
+/** At most one log line per rejection reason in this long (the rest are counted, and the next line says how many). */
+const REJECT_LOG_INTERVAL_MS = 60_000;
 
 export class WsSession {
   private ws: WebSocket | undefined;
@@ -61,7 +66,9 @@ export class WsSession {
   private watchdog: NodeJS.Timeout | undefined;
   private flushing = false;
   private done: Promise<SessionEnd> | undefined;
-  private readonly drift = new Set<string>();
+  private readonly rejectLog = new Map<RejectReason, { at: number; suppressed: number }>();
+  /** Records are checked against the subscriptions (one object for the session: the hot path allocates nothing). */
+  private readonly checks: DecodeChecks = { subscribed: (tr, code) => this.o.table.has(tr, code) };
 
   constructor(private readonly o: SessionOptions) {}
 
@@ -71,8 +78,9 @@ export class WsSession {
 
   run(): Promise<SessionEnd> {
     this.done ??= new Promise<SessionEnd>((resolve) => {
-      // skipUTF8Validation: KIS sometimes sends invalid UTF-8; a strict client closes with 1007 and the
-      // server then keeps the app key's slot blocked (reference §6.8). We decode leniently instead.
+      // skipUTF8Validation: KIS sometimes sends invalid UTF-8; a socket that closes with 1007 leaves the
+      // app key's slot blocked on the server (reference §6.8). We check each frame's bytes ourselves
+      // and reject just that frame (parseFrame/frameText).
       const ws = new WebSocket(this.o.url, { skipUTF8Validation: true, handshakeTimeout: this.o.connectTimeoutMs, perMessageDeflate: false });
       this.ws = ws;
       ws.on('open', () => this.onOpen());
@@ -136,9 +144,13 @@ export class WsSession {
     clearTimeout(t);
   }
 
-  /** KIS echoes the approval key in some messages (OPSP0011): it never reaches an error or a log. */
+  /**
+   * Server text on its way to an error, notice or log: KIS echoes the approval key in some messages
+   * (OPSP0011), and a broken ACK quotes the AES key/iv by name (scrubSecrets).
+   */
   private scrub(text: string): string {
-    return this.o.approvalKey.length >= 6 ? text.split(this.o.approvalKey).join('****') : text;
+    const t = this.o.approvalKey.length >= 6 ? text.split(this.o.approvalKey).join('****') : text;
+    return scrubSecrets(t);
   }
 
   private pong(text: string): void {
@@ -175,15 +187,35 @@ export class WsSession {
 
   private onMessage(data: WebSocket.RawData): void {
     if (this.endKind) return;
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     this.lastFrameReal = Date.now();
     this.lastFrameKst = this.o.nowKst();
     this.o.counters.frames++;
+    const text = frameText(bytes);
+    if (text === null) return this.reject('utf8', 'the frame is not valid UTF-8', lossyText(bytes));
     try {
       this.handle(text);
     } catch (e) {
-      this.o.hooks.error(new WsFrameError(`internal error while handling the frame: ${e instanceof Error ? e.message : String(e)}`, truncateRaw(this.scrub(text))));
+      this.o.hooks.error(new WsFrameError(`internal error while handling the frame: ${e instanceof Error ? e.message : String(e)}`, this.scrub(text)));
     }
+  }
+
+  /** Counts a frame or record that is not delivered, reports it, and logs it (rate-limited per reason). */
+  private reject(reason: RejectReason, detail: string, text: string): void {
+    this.o.counters.rejected[reason]++;
+    const e = new WsFrameError(this.scrub(detail), this.scrub(text), reason);
+    const log = this.o.logger;
+    // A record for something just unsubscribed is expected, not a fault: counted, not reported.
+    if (reason === 'not-subscribed') return log?.debug({ reason, detail: e.reason }, 'KIS realtime record for an unsubscribed tr_id/code');
+    this.o.hooks.error(e);
+    const now = Date.now();
+    const last = this.rejectLog.get(reason);
+    if (last && now - last.at < REJECT_LOG_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.rejectLog.set(reason, { at: now, suppressed: 0 });
+    log?.warn({ reason, detail: e.reason, frame: e.raw, sinceLastLine: last?.suppressed ?? 0 }, 'KIS realtime frame rejected (not delivered, counted)');
   }
 
   private handle(text: string): void {
@@ -192,16 +224,9 @@ export class WsSession {
     switch (f.kind) {
       case 'data': {
         this.o.dater.begin();
-        const d = decodeRecords(f, this.o.dater);
-        if ('error' in d) return hooks.error(new WsFrameError(d.error, truncateRaw(text)));
-        if (d.missingFields > 0 && !this.drift.has(f.trId)) {
-          this.drift.add(f.trId);
-          hooks.error(new WsFrameError(`${f.trId} records have ${f.width} fields, ${d.missingFields} fewer than the layout: those read as null`, truncateRaw(text)));
-        } else if (d.extraFields > 0 && !this.drift.has(f.trId)) {
-          this.drift.add(f.trId);
-          this.o.logger?.info({ tr: f.trId, extra: d.extraFields }, 'KIS appended fields to this TR; ignoring them');
-        }
-        for (const e of d.errors) hooks.error(new WsFrameError(e, truncateRaw(text)));
+        const d = decodeRecords(f, this.o.dater, this.checks);
+        if ('error' in d) return this.reject(d.reason, d.error, text);
+        for (const x of d.rejected) this.reject(x.reason, x.detail, text);
         for (const r of d.records) hooks.record(r);
         return;
       }
@@ -220,7 +245,7 @@ export class WsSession {
       case 'refusal':
         return this.refusal(f);
       case 'bad':
-        return hooks.error(new WsFrameError(this.scrub(f.reason), truncateRaw(this.scrub(text))));
+        return this.reject(f.rejection, f.reason, text);
     }
   }
 

@@ -6,8 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { KrtradeError } from '../../errors.js';
 import { type ApprovalKeySource, KisWsClient, type KisWsClientOptions, type WsGap, type WsNotice, type WsState } from './client.js';
-import { WsSubscriptionLimitError, type WsError } from './errors.js';
+import { WsFrameError, WsSubscriptionLimitError, type WsError } from './errors.js';
 import type { WsRecord } from './records.js';
+import { emptyRejectCounts, REJECT_REASONS, type RejectCounts } from './rejects.js';
 import type { SubscriptionId } from './subscriptions.js';
 
 export interface WsShardAccount {
@@ -42,12 +43,20 @@ export class ShardedWsStream extends EventEmitter<ShardedWsEvents> {
       client.on('gap', (g) => this.emit('gap', g, a.name));
       client.on('error', (e) => {
         if (this.listenerCount('error') > 0) this.emit('error', e, a.name);
-        else common.logger?.warn({ err: { name: e.name, message: e.message, code: e.code }, shard: a.name }, 'KIS WebSocket');
+        // Rejections are logged by the session already (rate-limited).
+        else if (!(e instanceof WsFrameError && e.rejection)) common.logger?.warn({ err: { name: e.name, message: e.message, code: e.code }, shard: a.name }, 'KIS WebSocket');
       });
       client.on('notice', (n) => this.emit('notice', n, a.name));
       client.on('state', (s, d) => this.emit('state', s, d, a.name));
       return { name: a.name, client };
     });
+  }
+
+  /** Frames and records not delivered, per reason, over all sessions (see KisWsClient.counters.rejected). */
+  rejected(): RejectCounts {
+    const out = emptyRejectCounts();
+    for (const s of this.shards) for (const r of REJECT_REASONS) out[r] += s.client.counters.rejected[r];
+    return out;
   }
 
   /** Total registrations all sessions allow. */

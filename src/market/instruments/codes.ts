@@ -218,6 +218,11 @@ const PATTERNS: { re: RegExp; parts: (m: RegExpExecArray) => Parts }[] = [
   },
 ];
 
+/** A KIS derivative code of any product (stock futures/options too), supported or not. */
+const DERIVATIVE_SHAPE = new RegExp(
+  `^(?:[1A][0-9A-Z]{2}${Y}(?:0[1-9]|1[0-2])|[23BC][0-9A-Z]{2}${Y}(?:0[1-9]|1[0-2])[0-9A-Z]{3})$`,
+);
+
 /** Decodes a KIS (or KRX 8-character) code. Throws `InstrumentCodeError` naming the code and the reason. */
 export function parseInstrumentCode(
   code: string,
@@ -235,10 +240,7 @@ export function parseInstrumentCode(
     const m = re.exec(code);
     if (m) return build(parts(m), cal);
   }
-  const derivativeShape = new RegExp(
-    `^(?:[1A][0-9A-Z]{2}${Y}(?:0[1-9]|1[0-2])|[23BC][0-9A-Z]{2}${Y}(?:0[1-9]|1[0-2])[0-9A-Z]{3})$`,
-  );
-  if (derivativeShape.test(code)) {
+  if (DERIVATIVE_SHAPE.test(code)) {
     throw new InstrumentCodeError(
       code,
       `unsupported derivative product ${JSON.stringify(code.slice(1, 3))} (supported: 01 KOSPI200, 05 mini KOSPI200, 06 KOSDAQ150, 09/AF KOSPI200 weeklies)`,
@@ -251,6 +253,14 @@ export function parseInstrumentCode(
     code,
     'not a recognised stock (6 chars), ETN (Q+6), future (6: A01612 / 101W09, 8: 101W9000) or option (9: B01612A48, weekly B09FEWA49) code',
   );
+}
+
+/**
+ * True when `code` has the form of a KRX/KIS instrument code: one parseInstrumentCode decodes, or a
+ * derivative of a product it does not decode (stock futures/options). No calendar lookup.
+ */
+export function isInstrumentCode(code: string): boolean {
+  return /^\d[0-9A-Z]{5}$/.test(code) || /^Q\d{6}$/.test(code) || PATTERNS.some(({ re }) => re.test(code)) || DERIVATIVE_SHAPE.test(code);
 }
 
 /** KIS 6-character futures code; the new scheme (`A01612`) is used for contracts from 2026 on. */
