@@ -24,7 +24,7 @@ import { SUPPORTED_TRS } from '../../src/kis/ws/parsers.js';
 import type { FuturesTrade, OptionTrade, StockTrade, WsRecord } from '../../src/kis/ws/records.js';
 import { AcceleratedClock } from '../../src/time/clock.js';
 import { parseKst, toInstant } from '../../src/time/kst.js';
-import { SAMPLES, dataFrame, recordFields } from './ws-fixtures.js';
+import { SAMPLES, atLayoutWidth, dataFrame, recordFields } from './ws-fixtures.js';
 
 function records(frame: string, now: string): WsRecord[] {
   const f = parseFrame(frame);
@@ -66,7 +66,7 @@ describe('H0IFCNT0 value is in thousands of won; the client reports won', () => 
   });
 
   it('KIS samples: night futures in thousands; stock futures/options and stocks in won; an unreported value is null', () => {
-    const night = records(SAMPLES.H0MFCNT0, '2026-11-24T19:03')[0] as FuturesTrade;
+    const night = records(atLayoutWidth(SAMPLES.H0MFCNT0), '2026-11-24T19:03')[0] as FuturesTrade;
     expect(night.cumValue).toBe(146_552_687_000);
     // 1,596 contracts between 367.05 and 367.60 × 250,000 KRW per point.
     expect(night.cumValue! / (night.cumVolume * 250_000)).toBeGreaterThanOrEqual(367.05);
@@ -76,7 +76,7 @@ describe('H0IFCNT0 value is in thousands of won; the client reports won', () => 
     const stock = records(SAMPLES.H0STCNT0, '2026-11-24T09:34')[0] as StockTrade;
     expect(stock.cumValue).toBe(219_853_241_700);
     // 106 contracts traded, 누적거래대금 0: KIS did not fill it in.
-    const nightOption = records(SAMPLES.H0EUCNT0, '2026-11-24T19:07')[0] as OptionTrade;
+    const nightOption = records(atLayoutWidth(SAMPLES.H0EUCNT0), '2026-11-24T19:07')[0] as OptionTrade;
     expect(nightOption.cumVolume).toBe(106);
     expect(nightOption.cumValue).toBeNull();
   });

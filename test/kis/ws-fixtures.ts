@@ -43,3 +43,11 @@ export const SAMPLES = {
 
 /** The workbook's example ACK key (used in every sample ACK). */
 export const DOC_AES: AesKey = { iv: '0123456789abcdef', key: 'abcdefghijklmnopabcdefghijklmnop' };
+
+/** A workbook sample frame brought to the current layout's width (missing fields empty, extras dropped). */
+export function atLayoutWidth(sample: string): string {
+  const [enc, tr, count, payload] = sample.split('|') as [string, RealtimeTrId, string, string];
+  const width = REALTIME_LAYOUTS[tr].fields.length;
+  const fields = payload.split('^');
+  return `${enc}|${tr}|${count}|${Array.from({ length: width }, (_, i) => fields[i] ?? '').join('^')}`;
+}

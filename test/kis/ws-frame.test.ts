@@ -7,7 +7,7 @@ import { parseFrame } from '../../src/kis/ws/frame.js';
 import type { BookQuote, FoNotice, FuturesTrade, OptionTrade, StockTrade, WsRecord } from '../../src/kis/ws/records.js';
 import { AcceleratedClock } from '../../src/time/clock.js';
 import { formatKst, parseKst, toInstant } from '../../src/time/kst.js';
-import { ACK, DOC_AES, SAMPLES, dataFrame, encryptedFrame, recordFields } from './ws-fixtures.js';
+import { ACK, DOC_AES, SAMPLES, atLayoutWidth, dataFrame, encryptedFrame, recordFields } from './ws-fixtures.js';
 
 /** A clock frozen (1e-9 speed) at a KST wall-clock time. */
 const frozenAt = (kst: string) => new AcceleratedClock(toInstant(parseKst(kst)), 1e-9);
@@ -20,13 +20,6 @@ function decode(text: string, now = '2026-11-24T19:03', keys?: Parameters<typeof
   const d = decodeRecords(f, dater);
   if ('error' in d) throw new Error(d.error);
   return d;
-}
-/** A workbook sample frame brought to the current layout's width (missing fields empty, extras dropped). */
-function atLayoutWidth(sample: string): string {
-  const [enc, tr, count, payload] = sample.split('|') as [string, RealtimeTrId, string, string];
-  const width = REALTIME_LAYOUTS[tr].fields.length;
-  const fields = payload.split('^');
-  return `${enc}|${tr}|${count}|${Array.from({ length: width }, (_, i) => fields[i] ?? '').join('^')}`;
 }
 const only = <T extends WsRecord>(d: Decoded): T => {
   expect(d.records).toHaveLength(1);

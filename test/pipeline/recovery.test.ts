@@ -29,7 +29,7 @@ describe('recovering missed minutes', () => {
     expect(await recoverMinutes(target, minutes('2026-11-24 09:58', 2), s, 'test')).toBe('catch-up');
     expect(await ids(h, 'fetch')).toEqual(['candles:005930:202611240958', 'candles:005930:202611240959']);
     const job = (await s.queues.queues.fetch.getJob('candles:005930:202611240958'))!;
-    expect(job.data).toEqual({ ...target, minute: parseKst('2026-11-24 09:58') });
+    expect(job.data).toEqual({ ...target, minute: parseKst('2026-11-24 09:58'), kst: '2026-11-24 09:58 KST' });
 
     const day = minutes('2026-11-24 09:00', 390);
     expect(await recoverMinutes(target, day, s, 'test')).toBe('backfill');
