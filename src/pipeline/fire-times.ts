@@ -40,8 +40,13 @@ export class FireTimes {
     const horizon = dueHorizon(toKst(this.clock.at(afterRealMs)), p.bufferMs);
     const minute = this.index.nextAfter(p.products, horizon, p.expiry);
     if (minute === undefined) return undefined;
-    // Rounded up: the firing is never before the minute closed + buffer, whatever the clock's speed.
-    return { minute, realMs: Math.ceil(this.clock.realAt(toInstant(fireTime(minute, p.bufferMs)))) };
+    // Rounded up: the firing is never before the minute closed + buffer, whatever the clock's speed. The
+    // clock's float arithmetic can map the rounded ms back a hair before the fire time (then `minuteOf`
+    // would name the minute before); step on until it does not.
+    const fire = fireTime(minute, p.bufferMs);
+    let realMs = Math.ceil(this.clock.realAt(toInstant(fire)));
+    while (toKst(this.clock.at(realMs)) < fire) realMs++;
+    return { minute, realMs };
   }
 
   /** The candle minute a job scheduled (by `next`) for real time `firedAtRealMs` stands for. */

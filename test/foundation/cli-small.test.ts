@@ -21,7 +21,7 @@ describe('small CLI answers', () => {
   it('a date that does not exist is called that, not a format error', async () => {
     const r = await runCli(['calendar', '--date', '2026-02-30']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('krtrade: --date: 2026-02-30 is not a real date (no such day in that month)');
+    expect(r.stderr.trim()).toBe('krtrade: --date: 2026-02-30 is not a real calendar date');
     const f = await runCli(['calendar', '--date', '30/02/2026']);
     expect(f.stderr).toContain('expected a date YYYY-MM-DD');
   });

@@ -54,7 +54,7 @@ describe('krtrade CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('databse: unknown key (did you mean database?)');
-    expect(r.stderr).toContain('sim.speeed: unknown key (did you mean sim.speed?)');
+    expect(r.stderr).toContain('KRTRADE_SIM__SPEEED: unknown setting sim.speeed (did you mean KRTRADE_SIM__SPEED, which sets sim.speed?)');
     expect(r.stderr).toContain('sim.port: Invalid input');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -59,7 +59,7 @@ describe('krtrade calendar / instruments', () => {
   it.each([
     [
       ['calendar', '--date', '2026-02-30'],
-      /^krtrade: --date: 2026-02-30 is not a real date \(no such day in that month\)\n$/,
+      /^krtrade: --date: 2026-02-30 is not a real calendar date\n$/,
     ],
     [['calendar', '--from', '2026-03-01', '--to', '2026-02-01'], /is before --from/],
     [['calendar', '--date', '2031-01-02'], /no KRX calendar data for 2031-01-02/],

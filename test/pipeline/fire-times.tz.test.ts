@@ -67,6 +67,21 @@ describe('next firing on the KRX calendar', () => {
     expect(real.repeatStrategy(at('2026-12-10 15:21:02'), { pattern: expiring })).toBeUndefined();
   });
 
+  it('a firing maps back to its own minute where float rounding put the clock a hair before its fire time', () => {
+    // Found by the property below: ceil(realAt(t)) read back through at() came out just under t.
+    for (const { minutes, speed, buffer } of [
+      { minutes: 5582, speed: 693.1191631052761, buffer: 2804 },
+      { minutes: 7639, speed: 1517.5926644939216, buffer: 9097 },
+      { minutes: 2428, speed: 490.5801171703204, buffer: 58456 },
+    ]) {
+      const clock = new AcceleratedClock(at('2026-11-23 00:00'), speed, 1_800_000_000_000);
+      const ft = new FireTimes(clock, calendar);
+      const p = ft.pattern(`krx-minutes sessions=stocks,derivatives,night buffer=${buffer}ms`);
+      const n = ft.next(p, clock.realAt(toInstant((parseKst('2026-11-23 00:00') + minutes * 60_000) as KstTime)))!;
+      expect(ft.minuteOf(p, n.realMs)).toBe(n.minute);
+    }
+  });
+
   it('on an accelerated clock a firing maps back to its own minute (what the fetch job uses)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 14 * 24 * 60 }), fc.double({ min: 0.5, max: 2000, noNaN: true }), fc.integer({ min: 0, max: 59_999 }), (minutes, speed, buffer) => {

@@ -162,10 +162,10 @@ describe('krtrade verify', () => {
       env: { KRTRADE_DATABASE_URL: `${db.url}_absent` },
     });
     expect(nodb.code).toBe(1);
-    expect(nodb.stderr).toMatch(/does not exist: create it, or point database.url/);
+    expect(nodb.stderr).toMatch(/does not exist: `krtrade db migrate` creates and migrates it, or point database.url/);
     expect(nodb.stderr).not.toMatch(/\n\s+at /);
     const typo = await runCli(['verify', '--date', '2026-13-01'], { env });
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toMatch(/--date: expected a date/);
+    expect(typo.stderr).toMatch(/--date: 2026-13-01 is not a real calendar date/);
   });
 });

@@ -9,7 +9,7 @@ function explainTime<T>(name: string, raw: string, expected: string, parse: (s: 
     if (e instanceof TimeFormatError)
       throw new UserError(
         e.expected === 'a real calendar date'
-          ? `${name}: ${raw} is not a real date (no such day in that month)`
+          ? `${name}: ${raw} is not a real calendar date`
           : `${name}: expected ${expected}, got ${JSON.stringify(raw)}`,
       );
     throw e;
