@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
-import { REALTIME_LAYOUTS, fieldIndex, type RealtimeTrId } from '../../src/kis/spec/index.js';
+import { fieldIndex } from '../../src/kis/spec/index.js';
 import { decodeRecords, type Decoded } from '../../src/kis/ws/decode.js';
 import { FrameDater } from '../../src/kis/ws/dating.js';
 import { parseFrame } from '../../src/kis/ws/frame.js';
