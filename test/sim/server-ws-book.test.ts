@@ -6,12 +6,12 @@
  */
 import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDPOINTS, REALTIME_LAYOUTS, type RealtimeTrLayout } from '../../src/kis/spec/index.js';
+import { ENDPOINTS } from '../../src/kis/spec/index.js';
 import type { Instrument } from '../../src/market/types.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
 import { type KstDate, toKst } from '../../src/time/kst.js';
 import { ManualClock, WsClient, approvalKey, authHeaders, issueToken } from './helpers.js';
-import { type Rec, waitForRecords } from './ws-records-helpers.js';
+import { type Rec, frontKospi200Future, waitForRecords } from './ws-records-helpers.js';
 
 const DATE = '2026-11-25' as KstDate;
 let sim: SimulatorHandle;
@@ -30,10 +30,7 @@ beforeAll(async () => {
   // nothing new. Its interval also bounds the replay window after a jump (60 s here).
   sim = await startSimulator({ clock, seed: 13, noticeEveryMs: 0, streamIntervalMs: 2_000 });
   token = await issueToken(sim);
-  future = sim.market
-    .instruments(DATE)
-    .filter((i) => i.kind === 'future' && i.family === 'kospi200')
-    .sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]!;
+  future = frontKospi200Future(sim, DATE);
   const expiry = sim.market.optionExpiries('KOSPI200', 'monthly', DATE)[0]!;
   const board = sim.market.optionBoard('KOSPI200', 'monthly', expiry, toKst(clock.now()));
   const atm = board.calls.findIndex((r) => r.atm === 'ATM');
@@ -47,9 +44,6 @@ afterAll(async () => {
   c.close();
   await sim.close();
 });
-
-const layout = (trId: string): RealtimeTrLayout =>
-  (REALTIME_LAYOUTS as Record<string, RealtimeTrLayout>)[trId]!;
 
 /** Best bid/ask and last price of a record, whatever the TR's field prefixes. */
 function touch(r: Rec): { bid: number; ask: number; last?: number } {
@@ -86,7 +80,7 @@ async function run(subs: [string, string][], minutes: number): Promise<Rec[]> {
   const expected = subs
     .filter(([trId]) => trId.endsWith('CNT0'))
     .reduce((n, [, code]) => n + sim.market.trades(code, from, to).length, 0);
-  return waitForRecords(c, layout, expected);
+  return waitForRecords(c, expected);
 }
 
 /**

@@ -7,13 +7,12 @@
  * from the model's own trades.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REALTIME_LAYOUTS, type RealtimeTrLayout } from '../../src/kis/spec/index.js';
 import type { Instrument } from '../../src/market/types.js';
 import { startSimulator, type SimulatorHandle } from '../../src/sim/index.js';
 import type { SimTrade } from '../../src/sim/market/index.js';
 import { type KstDate, type KstTime, kisHhmmss, parseKst, toKst } from '../../src/time/kst.js';
 import { ManualClock, WsClient, approvalKey } from './helpers.js';
-import { type Rec, waitForRecords } from './ws-records-helpers.js';
+import { type Rec, frontKospi200Future, waitForRecords } from './ws-records-helpers.js';
 
 const DAY = 86_400_000;
 let sim: SimulatorHandle;
@@ -26,10 +25,7 @@ let key: string;
 beforeAll(async () => {
   clock = ManualClock.at('2026-11-25T10:00:00');
   sim = await startSimulator({ clock, seed: 29, noticeEveryMs: 0, streamIntervalMs: 2_000 });
-  future = sim.market
-    .instruments('2026-11-25' as KstDate)
-    .filter((i) => i.kind === 'future' && i.family === 'kospi200')
-    .sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]!;
+  future = frontKospi200Future(sim, '2026-11-25' as KstDate);
   c = await WsClient.open(`${sim.wsUrl}/tryitout`);
   key = await approvalKey(sim);
 });
@@ -37,9 +33,6 @@ afterAll(async () => {
   c.close();
   await sim.close();
 });
-
-const layout = (trId: string): RealtimeTrLayout =>
-  (REALTIME_LAYOUTS as Record<string, RealtimeTrLayout>)[trId]!;
 
 async function stream(trId: string, code: string, minutes: number): Promise<Rec[]> {
   c.subscribe(key, trId, code);
@@ -50,7 +43,7 @@ async function stream(trId: string, code: string, minutes: number): Promise<Rec[
     sim.pumpStream();
   }
   const n = sim.market.trades(code, from, toKst(clock.now())).length;
-  const records = (await waitForRecords(c, layout, n, [code])).filter(
+  const records = (await waitForRecords(c, n, [code])).filter(
     (r) => r.trId === trId && r.code === code,
   );
   expect(records.length).toBeGreaterThanOrEqual(n);

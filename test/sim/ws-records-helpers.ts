@@ -1,6 +1,19 @@
 /** Realtime records of the simulator's data frames, by field name, for the record-level tests. */
-import type { RealtimeTrLayout } from '../../src/kis/spec/index.js';
+import { REALTIME_LAYOUTS, type RealtimeTrLayout } from '../../src/kis/spec/index.js';
+import type { Instrument } from '../../src/market/types.js';
+import type { SimulatorHandle } from '../../src/sim/index.js';
+import type { KstDate } from '../../src/time/kst.js';
 import { type WsClient, splitFrame } from './helpers.js';
+
+const layoutOf = (trId: string): RealtimeTrLayout => (REALTIME_LAYOUTS as Record<string, RealtimeTrLayout>)[trId]!;
+
+/** The nearest-expiry KOSPI200 future the simulator lists on `date`. */
+export function frontKospi200Future(sim: SimulatorHandle, date: KstDate): Instrument {
+  return sim.market
+    .instruments(date)
+    .filter((i) => i.kind === 'future' && i.family === 'kospi200')
+    .sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]!;
+}
 
 export interface Rec {
   trId: string;
@@ -11,7 +24,7 @@ export interface Rec {
 }
 
 /** Every record of a data frame (`0|TR|NNN|…`), fields named by the TR's layout. */
-export function parseRecords(frame: string, layoutOf: (trId: string) => RealtimeTrLayout): Rec[] {
+export function parseRecords(frame: string): Rec[] {
   const { trId, count, payload } = splitFrame(frame);
   const fields = layoutOf(trId).fields;
   const values = payload.split('^');
@@ -33,7 +46,6 @@ export function parseRecords(frame: string, layoutOf: (trId: string) => Realtime
  */
 export async function waitForRecords(
   c: WsClient,
-  layoutOf: (trId: string) => RealtimeTrLayout,
   trades: number,
   codes?: readonly string[],
   timeoutMs = 20_000,
@@ -52,5 +64,5 @@ export async function waitForRecords(
   }
   const frames = c.messages.filter(isData);
   c.messages.splice(0, c.messages.length, ...c.messages.filter((m) => !isData(m)));
-  return frames.flatMap((m) => parseRecords(m, layoutOf));
+  return frames.flatMap((m) => parseRecords(m));
 }
