@@ -14,7 +14,8 @@ import { errorMessage } from '../src/errors.js';
 import { DASHBOARD_LISTENER, explainListenError } from '../src/net/listen.js';
 import { catalog, QUEUE_NAMES, jobsOfQueue } from '../jobs/catalog.js';
 import type { Queues } from '../jobs/queues.js';
-import { basicAuth, checkAuthSetup, type Credentials } from './auth.js';
+import { adminOnly, checkAuthSetup, login, roleOf } from './auth.js';
+import { sameOriginActions } from './security/same-origin.js';
 import { createMetrics } from './metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
@@ -24,7 +25,11 @@ export interface DashboardOptions extends HealthDeps {
   port: number;
   username?: string;
   password?: string;
+  viewerUsername?: string;
+  viewerPassword?: string;
   readOnly: boolean;
+  /** Put `/health` and `/metrics` behind the login too (default: open for probes and Prometheus). */
+  protectProbes?: boolean;
   insecureLocal: boolean;
   queues: Queues;
   log: Logger;
@@ -41,27 +46,44 @@ export interface Dashboard {
 }
 
 export const BOARD_PATH = '/queues';
+/** Every state-changing route of our own pages lives under here (admin only, same-origin only). */
+export const ACTIONS_PATH = '/actions';
 
-export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
-  const creds: Credentials | undefined = checkAuthSetup(o.host, { username: o.username, password: o.password }, o.insecureLocal);
+function boardRouter(queues: Queues, readOnly: boolean): express.Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
     queues: QUEUE_NAMES.map(
-      (n) => new BullMQAdapter(o.queues[n], { readOnlyMode: o.readOnly, description: jobsOfQueue(n).map((j) => `${j}: ${catalog[j].description}`).join(' · ') }),
+      (n) => new BullMQAdapter(queues[n], { readOnlyMode: readOnly, description: jobsOfQueue(n).map((j) => `${j}: ${catalog[j].description}`).join(' · ') }),
     ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'krtrade' } },
   });
+  return serverAdapter.getRouter() as express.Router;
+}
+
+export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
+  const setup = checkAuthSetup(
+    o.host,
+    { username: o.username, password: o.password, viewerUsername: o.viewerUsername, viewerPassword: o.viewerPassword },
+    o.insecureLocal,
+  );
+  // bull-board's read-only mode is per board, so each role gets its own board on the same path.
+  const boards = { admin: boardRouter(o.queues, o.readOnly), viewer: boardRouter(o.queues, true) };
   const registry = createMetrics({ stats: o.stats, queues: o.queues, clock: o.clock });
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
+  const authenticate = login(setup, o.readOnly);
+  const probe = (path: string, h: express.RequestHandler): void => {
+    if (o.protectProbes) app.get(path, authenticate, h);
+    else app.get(path, h);
+  };
+  probe('/health', async (_req, res) => {
     const h = await health(o);
     res.status(h.status === 'down' ? 503 : 200).json(h);
   });
-  app.get('/metrics', async (_req, res) => {
+  probe('/metrics', async (_req, res) => {
     try {
       res.setHeader('Content-Type', registry.contentType);
       res.send(await registry.metrics());
@@ -69,10 +91,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       res.status(500).send(`metrics unavailable: ${errorMessage(e)}`);
     }
   });
-  if (creds) app.use(BOARD_PATH, basicAuth(creds));
-  app.use(BOARD_PATH, serverAdapter.getRouter() as express.Router);
-  if (creds) app.use(CHARTS_PATH, basicAuth(creds));
+  app.use(authenticate, sameOriginActions());
+  app.use(BOARD_PATH, (req, res, next) => boards[roleOf(res)](req, res, next));
   app.use(CHARTS_PATH, chartsRouter(o.pool, o.log));
+  app.use(ACTIONS_PATH, adminOnly());
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -89,7 +111,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     url,
     boardUrl: `${url}${BOARD_PATH}`,
     chartsUrl: `${url}${CHARTS_PATH}`,
-    auth: !!creds,
+    auth: !!setup,
     close: once(
       () =>
         new Promise<void>((resolve) => {

@@ -25,6 +25,7 @@ export const SECRET_KEYS = [
   'approvalKey',
   'authorization',
   'password',
+  'viewerPassword',
   'personalseckey',
   'iv',
   'key',

@@ -40,7 +40,8 @@ export async function serveDashboard(rt: Runtime, flags: DashboardFlags): Promis
   const d = rt.config.dashboard;
   const kisUrl = rt.config.kis.accounts[0]?.restUrl ?? (rt.accounts.names()[0] ? rt.accounts.get().baseUrl : undefined);
   const dash = await startDashboard({
-    host: flags.host ?? d.host, port: flags.port ?? d.port, username: d.username, password: d.password,
+    host: flags.host ?? d.host, port: flags.port ?? d.port, username: d.username, password: d.password, viewerUsername: d.viewerUsername, viewerPassword: d.viewerPassword,
+    protectProbes: d.protectProbes,
     readOnly: flags.readOnly ?? d.readOnly, insecureLocal: flags.insecureLocal,
     queues: rt.queues.queues, redis: rt.redis, pool: rt.pool, stats: rt.services.stats, clock: rt.clock, log: rt.log,
     ...(kisUrl ? { kisUrl } : {}),

@@ -100,7 +100,12 @@ export const configSchema = z.object({
       port: z.number().int().min(0).max(65535).default(3000),
       username: z.string().optional(),
       password: z.string().optional(),
+      /** A second, read-only login: every page, no action. */
+      viewerUsername: z.string().optional(),
+      viewerPassword: z.string().optional(),
       readOnly: z.boolean().default(false),
+      /** Put /health and /metrics behind the login too (default: open for probes and Prometheus). */
+      protectProbes: z.boolean().default(false),
     })
     .prefault({}),
   calendar: z

@@ -14,7 +14,7 @@ describe('dashboard /charts', () => {
   let h: QueueHarness;
   let db: TestDb;
   let dash: Dashboard;
-  const auth = { authorization: `Basic ${Buffer.from('ops:s3cret-pw').toString('base64')}` };
+  const auth = { authorization: `Basic ${Buffer.from('ops:Kiwi-Harbor-7-Lantern').toString('base64')}` };
   const get = (path: string, headers: Record<string, string> = auth) =>
     fetch(`${dash.url}${path}`, { headers });
 
@@ -39,7 +39,7 @@ describe('dashboard /charts', () => {
       readOnly: true,
       insecureLocal: false,
       username: 'ops',
-      password: 's3cret-pw',
+      password: 'Kiwi-Harbor-7-Lantern',
       queues: h.services.queues.queues,
       redis: h.redis,
       pool: db.pool,

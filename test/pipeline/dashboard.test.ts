@@ -40,10 +40,10 @@ describe('dashboard', () => {
 
   it('puts bull-board behind basic auth and lists every queue', async () => {
     h = queueHarness(testPrefix('dash'), new RealClock());
-    dash = await start({ username: 'ops', password: 's3cret-pw' });
+    dash = await start({ username: 'ops', password: 'Kiwi-Harbor-7-Lantern' });
     expect((await fetch(`${dash.boardUrl}/api/queues`)).status).toBe(401);
     expect((await fetch(`${dash.boardUrl}/api/queues`, { headers: basic('ops', 'wrong') })).status).toBe(401);
-    const ok = await fetch(`${dash.boardUrl}/api/queues`, { headers: basic('ops', 's3cret-pw') });
+    const ok = await fetch(`${dash.boardUrl}/api/queues`, { headers: basic('ops', 'Kiwi-Harbor-7-Lantern') });
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
     expect(body.queues.map((q) => q.name).sort()).toEqual(['aggregate', 'backfill', 'fetch', 'strategy', 'upsert']);
@@ -51,8 +51,8 @@ describe('dashboard', () => {
 
   it('read-only mode: the board still lists the queues but refuses pause/retry/clean; a normal board pauses', async () => {
     h = queueHarness(testPrefix('dash'), new RealClock());
-    const auth = basic('ops', 's3cret-pw');
-    dash = await start({ username: 'ops', password: 's3cret-pw', readOnly: true });
+    const auth = basic('ops', 'Kiwi-Harbor-7-Lantern');
+    dash = await start({ username: 'ops', password: 'Kiwi-Harbor-7-Lantern', readOnly: true });
     const list = (await (await fetch(`${dash.boardUrl}/api/queues`, { headers: auth })).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
     expect(list.queues.every((q) => q.readOnlyMode)).toBe(true);
     for (const action of ['pause', 'retry/failed', 'clean/completed', 'promote']) {
@@ -61,7 +61,7 @@ describe('dashboard', () => {
     expect(await h.services.queues.queues.fetch.isPaused()).toBe(false);
     await dash.close();
 
-    dash = await start({ username: 'ops', password: 's3cret-pw' });
+    dash = await start({ username: 'ops', password: 'Kiwi-Harbor-7-Lantern' });
     expect((await fetch(`${dash.boardUrl}/api/queues/fetch/pause`, { method: 'PUT', headers: auth })).status).toBe(200);
     expect(await h.services.queues.queues.fetch.isPaused()).toBe(true);
     // The controls sit behind the same authentication.
@@ -105,8 +105,8 @@ describe('dashboard', () => {
     const fetchQ = h.services.queues.queues.fetch;
     const template = { name: 'fetch-candles', data: { code: '005930', family: 'stock', account: 'main' } };
     await fetchQ.upsertJobScheduler('candles:005930', { pattern: 'krx-minutes sessions=stocks buffer=2000ms' }, template);
-    const auth = basic('ops', 's3cret-pw');
-    dash = await start({ username: 'ops', password: 's3cret-pw' });
+    const auth = basic('ops', 'Kiwi-Harbor-7-Lantern');
+    dash = await start({ username: 'ops', password: 'Kiwi-Harbor-7-Lantern' });
     const listed = (await (await fetch(`${dash.boardUrl}/api/job-schedulers`, { headers: auth })).json()) as { schedulers: { id: string; queueName: string; pattern: string; next: number }[] };
     expect(listed.schedulers).toEqual([expect.objectContaining({ id: 'candles:005930', queueName: 'fetch', pattern: 'krx-minutes sessions=stocks buffer=2000ms', next: expect.any(Number) })]);
     const edit = (pattern: string) =>
@@ -123,7 +123,7 @@ describe('dashboard', () => {
     expect(after.template?.data).toEqual(template.data);
     await dash.close();
 
-    dash = await start({ username: 'ops', password: 's3cret-pw', readOnly: true });
+    dash = await start({ username: 'ops', password: 'Kiwi-Harbor-7-Lantern', readOnly: true });
     expect((await edit('krx-minutes sessions=stocks buffer=1000ms')).status).toBe(405);
     expect((await fetch(`${dash.boardUrl}/api/queues/fetch/job-schedulers/candles:005930/remove`, { method: 'PUT', headers: auth })).status).toBe(405);
     expect((await fetchQ.getJobScheduler('candles:005930'))?.pattern).toBe('krx-minutes sessions=stocks buffer=5000ms');
