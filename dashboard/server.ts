@@ -19,6 +19,8 @@ import { sameOriginActions } from './security/same-origin.js';
 import { createMetrics } from './metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
+import { CandleFeed } from '../src/live/candle-bus.js';
+import { defaultCalendar, type TradingCalendar } from '../src/market/calendar/index.js';
 
 export interface DashboardOptions extends HealthDeps {
   host: string;
@@ -33,6 +35,9 @@ export interface DashboardOptions extends HealthDeps {
   insecureLocal: boolean;
   queues: Queues;
   log: Logger;
+  /** Redis key prefix of the pipeline: live chart updates come from its pub/sub channel. */
+  prefix?: string;
+  calendar?: TradingCalendar;
 }
 
 export interface Dashboard {
@@ -74,6 +79,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const authenticate = login(setup, o.readOnly);
   const probe = (path: string, h: express.RequestHandler): void => {
     if (o.protectProbes) app.get(path, authenticate, h);
@@ -93,7 +102,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   });
   app.use(authenticate, sameOriginActions());
   app.use(BOARD_PATH, (req, res, next) => boards[roleOf(res)](req, res, next));
-  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log));
+  const feed = o.prefix ? new CandleFeed(o.redis, o.prefix) : undefined;
+  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), ...(feed ? { feed } : {}) }));
   app.use(ACTIONS_PATH, adminOnly());
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
@@ -112,12 +122,12 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     boardUrl: `${url}${BOARD_PATH}`,
     chartsUrl: `${url}${CHARTS_PATH}`,
     auth: !!setup,
-    close: once(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    ),
+    close: once(async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await feed?.close();
+    }),
   };
 }

@@ -2,6 +2,7 @@
  * Builds everything a pipeline process needs from the config — Redis, queues, Postgres, KIS accounts,
  * calendar and the handler services — and closes it in reverse order. One runtime per process.
  */
+import { CandlePublisher } from '../src/live/candle-bus.js';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { Config } from '../src/config/schema.js';
@@ -114,7 +115,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       batches: new MinuteBatches({ redis, keys, queues, clock, index: fireTimes.index }),
       market: createMarketData(accounts, calendar),
       aggregation: createAggregation(n),
-      storage: createStorage(pool, calendar, n),
+      storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
       strategy: createStrategyRunner(pool, calendar, clock, log),
     };
     return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };

@@ -43,7 +43,7 @@ export async function serveDashboard(rt: Runtime, flags: DashboardFlags): Promis
     host: flags.host ?? d.host, port: flags.port ?? d.port, username: d.username, password: d.password, viewerUsername: d.viewerUsername, viewerPassword: d.viewerPassword,
     protectProbes: d.protectProbes,
     readOnly: flags.readOnly ?? d.readOnly, insecureLocal: flags.insecureLocal,
-    queues: rt.queues.queues, redis: rt.redis, pool: rt.pool, stats: rt.services.stats, clock: rt.clock, log: rt.log,
+    queues: rt.queues.queues, redis: rt.redis, pool: rt.pool, prefix: rt.config.redis.prefix, calendar: rt.calendar, stats: rt.services.stats, clock: rt.clock, log: rt.log,
     ...(kisUrl ? { kisUrl } : {}),
   });
   rt.closers.add('dashboard', dash);

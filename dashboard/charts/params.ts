@@ -1,5 +1,7 @@
 /** Query-parameter parsing for the chart routes: each failure is a one-line message for an HTTP 400. */
 import { MATRIX_METRICS, type MatrixMetric } from '../../src/db/types.js';
+import { parseKstDate, type KstDate } from '../../src/time/kst.js';
+import { TIMEFRAMES, isTimeframe, type Timeframe } from '../../src/market/resample.js';
 
 export class BadChartQuery extends Error {}
 
@@ -57,4 +59,20 @@ export function metric(q: Query): MatrixMetric {
       `metric ${JSON.stringify(v.slice(0, 40))} is not one of ${MATRIX_METRICS.join(', ')}`,
     );
   return v as MatrixMetric;
+}
+
+export function tradingDateParam(q: Query, name: string): KstDate | undefined {
+  const v = one(q, name);
+  if (v === undefined || v === '') return undefined;
+  try {
+    return parseKstDate(v);
+  } catch {
+    throw new BadChartQuery(`${name} ${JSON.stringify(v.slice(0, 40))} must be a date YYYY-MM-DD`);
+  }
+}
+
+export function timeframe(q: Query): Timeframe {
+  const v = one(q, 'tf') ?? '1';
+  if (!isTimeframe(v)) throw new BadChartQuery(`tf ${JSON.stringify(v.slice(0, 40))} is not one of ${TIMEFRAMES.join(', ')} (minutes, or D for days)`);
+  return v;
 }

@@ -18,6 +18,8 @@ import { renderSmile } from './smile.js';
 import { href, page } from './page.js';
 import { BadChartQuery, code, metric, minutes, product } from './params.js';
 import { esc } from './svg.js';
+import { interactiveRoutes, type InteractiveDeps } from './interactive.js';
+import { defaultCalendar } from '../../src/market/calendar/index.js';
 
 export const CHARTS_PATH = '/charts';
 const MATRIX_PREFIX = 'option_matrices_';
@@ -124,10 +126,12 @@ const smile: Handler = async (pool, q) => {
   return { title: `${underlying} smile`, body: renderSmile(row, title, family) };
 };
 
-export function chartsRouter(pool: pg.Pool | undefined, log: Logger): express.Router {
+export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<InteractiveDeps, 'pool'> = { calendar: defaultCalendar() }): express.Router {
   const r = express.Router();
   r.get('/', route(pool, log, index));
-  r.get('/candles', route(pool, log, candles));
+  interactiveRoutes(r, { ...live, ...(pool ? { pool } : {}) });
+  // Server-rendered, script-free candles: for printing and for browsers without JavaScript.
+  r.get('/candles-static', route(pool, log, candles));
   r.get('/matrix', route(pool, log, matrix));
   r.get('/smile', route(pool, log, smile));
   return r;

@@ -83,9 +83,9 @@ describe('dashboard /charts', () => {
   });
 
   it('candles: the latest N stored candles, one body each, KST labels', async () => {
-    const all = await (await get('/charts/candles?symbol=A01612')).text();
+    const all = await (await get('/charts/candles-static?symbol=A01612')).text();
     expect(count(all, '<rect class="body')).toBe(30);
-    const res = await get('/charts/candles?symbol=A01612&minutes=10');
+    const res = await get('/charts/candles-static?symbol=A01612&minutes=10');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const svg = await res.text();
@@ -94,11 +94,11 @@ describe('dashboard /charts', () => {
     expect(svg).not.toContain('>09:19<');
     // A01612 is a KOSPI200 future: prices to 2 decimals (the last candle: O 379, H 380.5, L 378, C 379.5).
     expect(texts(svg, 'title').at(-1)).toBe('2026-11-24 09:29 O 379.00 H 380.50 L 378.00 C 379.50 V 129');
-    expect(count(await (await get('/charts/candles?symbol=A01603')).text(), '<rect class="body')).toBe(3);
+    expect(count(await (await get('/charts/candles-static?symbol=A01603')).text(), '<rect class="body')).toBe(3);
   });
 
   it('stock candles: the family comes from the stored table and code, so whole won keep their zeros', async () => {
-    const svg = await (await get('/charts/candles?symbol=005930')).text();
+    const svg = await (await get('/charts/candles-static?symbol=005930')).text();
     expect(svg).toContain('>72,400<');
     expect(svg).toContain('>73,000<');
     expect(svg).toContain('>vol 72,400<');
@@ -132,8 +132,8 @@ describe('dashboard /charts', () => {
   it('bad parameters give 400 with one line; unknown instruments give a 404 page', async () => {
     const bad = [
       '/charts/candles',
-      '/charts/candles?symbol=A01612&minutes=0',
-      '/charts/candles?symbol=A01612&minutes=abc',
+      '/charts/candles-static?symbol=A01612&minutes=0',
+      '/charts/candles-static?symbol=A01612&minutes=abc',
       '/charts/candles?symbol=A01612&symbol=A01603',
       '/charts/candles?symbol=%3Cscript%3E',
       '/charts/matrix?underlying=KOSPI200:20261210&product=101&metric=vanna',
@@ -151,7 +151,7 @@ describe('dashboard /charts', () => {
       expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
     }
     for (const p of [
-      '/charts/candles?symbol=A09999',
+      '/charts/candles-static?symbol=A09999',
       '/charts/matrix?underlying=KOSPI200:20270311&product=101',
       '/charts/smile?underlying=KOSPI200:20261210&product=105',
     ]) {

@@ -9,6 +9,7 @@ import { CANDLE_TABLE_BY_FAMILY } from '../../src/db/names.js';
 import type { Candle, OptionChainRow, WriteResult } from '../../src/db/types.js';
 import type { Storage } from '../../jobs/services.js';
 import { GroupCommit } from './group-commit.js';
+import type { CandlePublisher } from '../../src/live/candle-bus.js';
 
 type CandleTable = Parameters<typeof writeCandles>[1];
 
@@ -21,7 +22,7 @@ export function underlyingSymbol(underlying: string, expiry: string): string {
   return `${underlying}:${kisDate(expiry as Parameters<typeof kisDate>[0])}`;
 }
 
-export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesPerSide: number): Storage {
+export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesPerSide: number, live?: CandlePublisher): Storage {
   // Night candles belong to the next trading date (KRX rule); the calendar knows which session a minute is in.
   const tradingDate = (family: ProductFamily, t: KstTime) => {
     const products: SessionProduct[] = family === 'stock' ? ['stocks'] : ['derivatives', 'night'];
@@ -39,7 +40,10 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
       const candles: Candle[] = rows.map((r) => ({
         symbol: r.code, time: r.time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, tradingDate: tradingDate(family, r.time),
       }));
-      return candleWrites.submit(CANDLE_TABLE_BY_FAMILY[family], candles);
+      const n = await candleWrites.submit(CANDLE_TABLE_BY_FAMILY[family], candles);
+      // After the commit: an open chart shows only what PostgreSQL holds.
+      await live?.publish(candles.map((c) => ({ ...c, tradingDate: c.tradingDate! })));
+      return n;
     },
     async writeBoard(board, matrices) {
       const sym = underlyingSymbol(board.underlying, board.expiry);
