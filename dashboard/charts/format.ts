@@ -41,3 +41,25 @@ export function candleFamily(symbol: string, table: string): ProductFamily | und
 
 /** The family of an option-matrix table's product code (`101` → kospi200, `105` → mini). */
 export const matrixFamily = (product: string): ProductFamily | undefined => familyOfProduct(product);
+
+/** The unit a metric is shown in, for axis titles and legends. */
+export function metricUnit(metric: MatrixMetric, family: ProductFamily | undefined): string {
+  switch (metric) {
+    case 'price':
+      return family === 'stock' ? 'won' : 'points';
+    case 'iv':
+      return 'IV, % per year';
+    case 'volume':
+      return 'contracts traded';
+    case 'open_interest':
+      return 'open contracts';
+    case 'delta':
+      return 'delta';
+    case 'gamma':
+      return 'gamma, per point';
+    case 'theta':
+      return 'theta, points per day';
+    case 'vega':
+      return 'vega, points per vol point';
+  }
+}

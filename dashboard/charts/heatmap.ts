@@ -3,15 +3,15 @@ import type { OptionMatrixRow } from '../../src/db/types.js';
 import { formatKst } from '../../src/time/kst.js';
 import { formatPrice, MISSING } from '../../src/market/format.js';
 import type { ProductFamily } from '../../src/market/types.js';
-import { metricFormatter } from './format.js';
+import { metricFormatter, metricUnit } from './format.js';
 import { colourAt, esc, extent, gradientStops, linear, px, svgOpen, text } from './svg.js';
 import { relativeLabel, strikeOf, strikesPerSide, type Side } from './strikes.js';
 
 const CELL_W = 34;
 const CELL_H = 14;
 const LEFT = 48;
-const TOP = 58;
-const LEGEND_W = 70;
+const TOP = 86;
+const LEGEND_W = 220;
 
 /**
  * Rows = `rows` newest first (top); columns = call ITM(N)…ATM…OTM(N), then put ITM(N)…ATM…OTM(N).
@@ -27,7 +27,7 @@ export function renderHeatmap(
   const n = rows.length ? strikesPerSide(rows[0]!) : 0;
   const value = metricFormatter(rows[0]?.metric ?? 'iv', family);
   const width = 2 * n + 1;
-  const w = LEFT + 2 * width * CELL_W + 12 + LEGEND_W;
+  const w = Math.max(LEFT + 2 * width * CELL_W + 12, LEFT + LEGEND_W + 200);
   const h = TOP + Math.max(1, rows.length) * CELL_H + 24;
   const out = [svgOpen(w, h, title), text(LEFT, 16, title, 'class="title" font-size="13"')];
   const range = extent(rows.flatMap((r) => [...r.calls, ...r.puts]));
@@ -44,14 +44,17 @@ export function renderHeatmap(
     out.push(
       text(
         LEFT + x0 + (width * CELL_W) / 2,
-        34,
+        50,
         side === 'call' ? 'calls' : 'puts',
         'text-anchor="middle" font-weight="bold"',
       ),
     );
+    // Relative strike (ITM/ATM/OTM) and, under it, the absolute strike at the newest minute.
     for (let i = 0; i < width; i++) {
+      const cx = LEFT + x0 + (i + 0.5) * CELL_W;
       out.push(
-        text(LEFT + x0 + (i + 0.5) * CELL_W, 50, relativeLabel(i, n), 'text-anchor="middle" font-size="9"'),
+        text(cx, 64, relativeLabel(i, n), 'class="rel" text-anchor="middle" font-size="9"'),
+        text(cx, 76, formatPrice(strikeOf(rows[0]!, side, i, n), family), 'class="strike" text-anchor="middle" font-size="8" fill="#555"'),
       );
     }
   }
@@ -75,13 +78,15 @@ export function renderHeatmap(
       });
     }
   });
-  const lx = LEFT + 2 * width * CELL_W + 12;
-  const lh = Math.max(60, rows.length * CELL_H);
+  // The legend sits under the title, in view however wide the grid is.
+  const lx = LEFT;
   out.push(
-    `<defs><linearGradient id="scale" x1="0" y1="1" x2="0" y2="0">${gradientStops()}</linearGradient></defs>`,
-    `<g class="legend"><rect x="${lx}" y="${TOP}" width="14" height="${lh}" fill="url(#scale)"/>`,
-    text(lx + 18, TOP + 9, value(range.max), 'class="legend-max"'),
-    text(lx + 18, TOP + lh, value(range.min), 'class="legend-min"'),
+    `<defs><linearGradient id="scale" x1="0" y1="0" x2="1" y2="0">${gradientStops()}</linearGradient></defs>`,
+    `<g class="legend">`,
+    text(lx, 33, value(range.min), 'text-anchor="end" dx="-4" class="legend-min"'),
+    `<rect x="${lx}" y="24" width="${LEGEND_W - 60}" height="12" fill="url(#scale)"/>`,
+    text(lx + LEGEND_W - 56, 33, value(range.max), 'class="legend-max"'),
+    text(lx + LEGEND_W + 10, 33, metricUnit(rows[0]!.metric, family), 'class="legend-unit" fill="#555"'),
     '</g></svg>',
   );
   return out.join('');

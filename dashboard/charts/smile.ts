@@ -2,11 +2,11 @@
 import type { OptionMatrixRow } from '../../src/db/types.js';
 import { formatPrice } from '../../src/market/format.js';
 import type { ProductFamily } from '../../src/market/types.js';
-import { metricFormatter } from './format.js';
+import { metricFormatter, metricUnit } from './format.js';
 import { esc, extent, linear, px, svgOpen, text } from './svg.js';
 import { strikeOf, strikeOffset, strikesPerSide, type Side } from './strikes.js';
 
-const M = { left: 56, right: 90, top: 30, bottom: 36 };
+const M = { left: 64, right: 90, top: 30, bottom: 48 };
 const COLOUR: Record<Side, string> = { call: '#d62728', put: '#1f77b4' };
 
 /**
@@ -44,7 +44,12 @@ export function renderSmile(
     out.push(
       text(x(k), h - M.bottom + 16, strike(row.atmStrike + k * row.strikeStep), 'text-anchor="middle"'),
     );
-  out.push('</g>');
+  // Axis titles with units: the smile is read in strike points against the metric's own unit.
+  out.push(
+    text((M.left + w - M.right) / 2, h - 8, `strike (${family === 'stock' ? 'won' : 'points'}); dashed line: ATM`, 'class="axis-title" text-anchor="middle" fill="#555"'),
+    text(14, (M.top + h - M.bottom) / 2, metricUnit(row.metric, family), `class="axis-title" text-anchor="middle" fill="#555" transform="rotate(-90 14 ${px((M.top + h - M.bottom) / 2)})"`),
+    '</g>',
+  );
   for (const side of ['call', 'put'] as const) {
     const values = side === 'call' ? row.calls : row.puts;
     const pts = values.map((v, i) => ({ v, i, k: strikeOffset(side, i, n) })).sort((a, b) => a.k - b.k);

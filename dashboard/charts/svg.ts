@@ -72,7 +72,7 @@ export const gradientStops = (): string =>
   ).join('');
 
 export const svgOpen = (w: number, h: number, label: string): string =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(label)}" font-family="sans-serif" font-size="11">`;
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" style="max-width:100%;height:auto" role="img" aria-label="${esc(label)}" font-family="sans-serif" font-size="11">`;
 
 export const text = (x: number, y: number, s: string, attrs = ''): string =>
   `<text x="${px(x)}" y="${px(y)}"${attrs ? ` ${attrs}` : ''}>${esc(s)}</text>`;

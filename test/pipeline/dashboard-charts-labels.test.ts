@@ -45,6 +45,8 @@ describe('chart labels', () => {
       '1,002.50',
       '1,007.50',
       '1,012.50',
+      'strike (points); dashed line: ATM',
+      'IV, % per year',
       'calls',
       'puts',
     ]);
