@@ -103,7 +103,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(authenticate, sameOriginActions());
   app.use(BOARD_PATH, (req, res, next) => boards[roleOf(res)](req, res, next));
   const feed = o.prefix ? new CandleFeed(o.redis, o.prefix) : undefined;
-  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), ...(feed ? { feed } : {}) }));
+  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
   app.use(ACTIONS_PATH, adminOnly());
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 

@@ -11,6 +11,7 @@ import type { Request, Response } from 'express';
 import type pg from 'pg';
 import type { TradingCalendar } from '../../src/market/calendar/index.js';
 import type { CandleFeed } from '../../src/live/candle-bus.js';
+import type { Clock } from '../../src/time/clock.js';
 import { latestTradingDateOf } from '../../src/db/readers-chart.js';
 import { addDays, type KstDate } from '../../src/time/kst.js';
 import { chartData } from './candle-data.js';
@@ -27,6 +28,8 @@ export interface InteractiveDeps {
   pool?: pg.Pool;
   calendar: TradingCalendar;
   feed?: CandleFeed;
+  /** The pipeline's clock: what "now" is for lags and which minutes have closed. */
+  clock?: Clock;
 }
 
 /** Dates of the request: `from`/`to` (trading dates), default the newest trading date with data. */
@@ -43,7 +46,7 @@ function shell(symbol: string): string {
   const s = esc(symbol);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${s} candles · krtrade</title>
 <link rel="icon" href="data:,"><link rel="stylesheet" href="/charts/assets/charts.css"></head><body>
-<nav><a href="/charts">charts</a> · <a href="/queues">queues</a></nav>
+<nav><a href="/charts">charts</a> · <a href="/charts/quality">data quality</a> · <a href="/queues">queues</a></nav>
 <header><h1>${s} <span id="range"></span> <small>times KST</small></h1>
 <form id="controls"><input type="hidden" name="symbol" value="${s}">
 <label>from <input type="date" name="from"></label> <label>to <input type="date" name="to"></label>

@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type pg from 'pg';
 import type { Logger } from '../../src/log.js';
 import { errorMessage } from '../../src/errors.js';
-import { formatKst, type KstTime } from '../../src/time/kst.js';
+import { formatKst, toKst, type KstTime } from '../../src/time/kst.js';
 import { latestCandles, latestDataTimes, latestMatrices, recentMatrices } from '../../src/db/readers.js';
 import { isCandleTable, isMatrixTable } from '../../src/db/names.js';
 import { formatPrice } from '../../src/market/format.js';
@@ -16,7 +16,10 @@ import { candleFamily, matrixFamily } from './format.js';
 import { renderHeatmap } from './heatmap.js';
 import { renderSmile } from './smile.js';
 import { href, page } from './page.js';
-import { BadChartQuery, code, metric, minutes, product } from './params.js';
+import { BadChartQuery, code, metric, minutes, product, tradingDateParam } from './params.js';
+import { qualityPage } from './quality.js';
+import { roleOf } from '../auth.js';
+import { RealClock } from '../../src/time/clock.js';
 import { esc } from './svg.js';
 import { interactiveRoutes, type InteractiveDeps } from './interactive.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
@@ -130,6 +133,20 @@ export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<
   const r = express.Router();
   r.get('/', route(pool, log, index));
   interactiveRoutes(r, { ...live, ...(pool ? { pool } : {}) });
+  r.get('/quality', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!pool) return void res.status(503).type('text/plain').send('the data-quality page needs Postgres');
+    try {
+      const date = tradingDateParam(req.query, 'date');
+      const now = toKst((live.clock ?? new RealClock()).now());
+      const { title, body } = await qualityPage(pool, live.calendar, { ...(date ? { date } : {}), now, role: roleOf(res) });
+      res.type('html').send(page(title, body));
+    } catch (e) {
+      if (e instanceof BadChartQuery) return void res.status(400).type('text/plain').send(e.message);
+      log.error({ err: errorMessage(e) }, 'data-quality page failed');
+      res.status(500).type('text/plain').send(`data quality unavailable: ${errorMessage(e).split('\n')[0]}`);
+    }
+  });
   // Server-rendered, script-free candles: for printing and for browsers without JavaScript.
   r.get('/candles-static', route(pool, log, candles));
   r.get('/matrix', route(pool, log, matrix));
