@@ -16,6 +16,7 @@ import { catalog, QUEUE_NAMES, jobsOfQueue } from '../jobs/catalog.js';
 import type { Queues } from '../jobs/queues.js';
 import { adminOnly, checkAuthSetup, login, roleOf } from './auth.js';
 import { sameOriginActions } from './security/same-origin.js';
+import { selfContained } from './security/self-contained.js';
 import { createMetrics } from './metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
@@ -79,10 +80,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  app.use(selfContained());
   const authenticate = login(setup, o.readOnly);
   const probe = (path: string, h: express.RequestHandler): void => {
     if (o.protectProbes) app.get(path, authenticate, h);
