@@ -55,6 +55,23 @@ export const BOARD_PATH = '/queues';
 /** Every state-changing route of our own pages lives under here (admin only, same-origin only). */
 export const ACTIONS_PATH = '/actions';
 
+// Job times in KST wall-clock whatever the browser's zone (labelled once, in the title); links to our pages.
+type BoardUi = NonNullable<NonNullable<Parameters<typeof createBullBoard>[0]['options']>['uiConfig']>;
+const KST: Intl.DateTimeFormatOptions = { timeZone: 'Asia/Seoul', hourCycle: 'h23' };
+const BOARD_UI: BoardUi = {
+  boardTitle: 'krtrade · times KST',
+  hideDocsLink: true,
+  miscLinks: [
+    { text: 'Charts', url: '/charts' },
+    { text: 'Data quality', url: '/charts/quality' },
+  ],
+  dateFormats: {
+    short: { ...KST, hour: '2-digit', minute: '2-digit', second: '2-digit' },
+    common: { ...KST, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+    full: { ...KST, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+  },
+};
+
 function boardRouter(queues: Queues, readOnly: boolean): express.Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
@@ -63,7 +80,7 @@ function boardRouter(queues: Queues, readOnly: boolean): express.Router {
       (n) => new BullMQAdapter(queues[n], { readOnlyMode: readOnly, description: jobsOfQueue(n).map((j) => `${j}: ${catalog[j].description}`).join(' · ') }),
     ),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'krtrade' } },
+    options: { uiConfig: BOARD_UI },
   });
   return serverAdapter.getRouter() as express.Router;
 }

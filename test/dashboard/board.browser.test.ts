@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { RealClock } from '../../src/time/clock.js';
+import { formatKst, toKst, type Instant } from '../../src/time/kst.js';
 import { startDashboard, type Dashboard } from '../../dashboard/server.js';
 import { testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from '../pipeline/helpers.js';
@@ -39,7 +40,8 @@ async function actions(page: Page): Promise<{ jobButtons: number; menu: string[]
   await page.goto(`${dash.boardUrl}/queue/backfill?status=waiting`);
   await page.waitForFunction("document.body.innerText.includes('demo-job')", { timeout: 20_000 });
   const jobButtons = (await page.$$('[class^="jobActions-"] button')).length;
-  const trigger = await page.$('[class^="actionContainer-"] button[aria-haspopup="menu"], button[aria-haspopup="menu"]');
+  // The queue's own menu is the "⋮" button (the other menu holds our links).
+  const trigger = await page.$('button[aria-haspopup="menu"]:has(svg.lucide-ellipsis-vertical)');
   if (!trigger) return { jobButtons, menu: [] };
   await trigger.click();
   await page.waitForSelector('[role="menuitem"]', { timeout: 5_000 }).catch(() => undefined);
@@ -56,6 +58,10 @@ describe('bull-board in Chromium', () => {
     expect(a.jobButtons).toBeGreaterThan(0);
     expect(a.menu.some((m) => m.includes('pause'))).toBe(true);
     expect(await admin.page.content()).not.toContain(ADMIN.password);
+    // Job times read KST whatever the browser's zone (this browser runs in the machine's zone).
+    const added = await admin.page.evaluate("document.body.innerText.match(/Added at\\s+([0-9:]+)/)?.[1] ?? ''");
+    const job = await h.services.queues.queues.backfill.getJob('demo-job');
+    expect(added).toBe(formatKst(toKst(job!.timestamp as Instant)).slice(11, 19));
     expect(admin.problems).toEqual([]);
     await admin.page.close();
 
