@@ -12,6 +12,7 @@ import { registerVerifyCommands } from './commands/verify.js';
 import { registerKisCommands } from './commands/kis.js';
 import { registerKisStreamCommand } from './commands/kis-stream.js';
 import { registerSimCommands } from './commands/sim.js';
+import { registerArchiveCommand } from './commands/archive.js';
 import { exitQuietlyOnBrokenPipe, isBrokenPipe } from './stdio.js';
 import { packageVersion } from './version.js';
 
@@ -33,6 +34,7 @@ registerStrategyCommands(program, ctx);
 registerVerifyCommands(program, ctx);
 registerKisStreamCommand(registerKisCommands(program, ctx), ctx);
 registerSimCommands(program, ctx);
+registerArchiveCommand(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

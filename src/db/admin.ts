@@ -127,8 +127,15 @@ export interface ExportRequest {
 export const hasTradingDateColumn = (table: string): boolean =>
   isCandleTable(table) || isDayPartition(table) || ['candles_1m', 'ticks', 'quotes', 'data_quality'].includes(table);
 
-/** Checks the table name against krtrade's own tables and that it exists; returns the COPY statement. */
-export async function exportSql(pool: pg.Pool, req: ExportRequest): Promise<string> {
+/** What an export reads: a checked table, its filter (`WHERE …` or '') and its time column. */
+export interface ExportSelection {
+  table: string;
+  filter: string;
+  timeColumn: string;
+}
+
+/** Checks the table name against krtrade's own tables and that it exists; builds the row filter. */
+export async function exportSelection(pool: pg.Pool, req: ExportRequest): Promise<ExportSelection> {
   if (!isKnownTableName(req.table)) {
     throw new StorageInputError(
       `--table ${JSON.stringify(req.table)} is not a krtrade table (run \`krtrade db status\` to list them)`,
@@ -151,8 +158,13 @@ export async function exportSql(pool: pg.Pool, req: ExportRequest): Promise<stri
   const to = td && !hasTradingDateColumn(req.table) ? td.span.to : req.to;
   if (from !== undefined) where.push(`${col} >= '${formatKst(from)}'`);
   if (to !== undefined) where.push(`${col} < '${formatKst(to)}'`);
-  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  return `COPY (SELECT * FROM ${req.table}${filter} ORDER BY ${col}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+  return { table: req.table, filter: where.length ? ` WHERE ${where.join(' AND ')}` : '', timeColumn: col };
+}
+
+/** The COPY statement of a CSV export. */
+export async function exportSql(pool: pg.Pool, req: ExportRequest): Promise<string> {
+  const s = await exportSelection(pool, req);
+  return `COPY (SELECT * FROM ${s.table}${s.filter} ORDER BY ${s.timeColumn}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
 }
 
 /**

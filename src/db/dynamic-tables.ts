@@ -161,7 +161,7 @@ export async function dropDayPartitionsBefore(
   pool: pg.Pool,
   parent: DayPartitionedTable,
   before: KstDate,
-  opts: { detach?: boolean } = {},
+  opts: { detach?: boolean; only?: string } = {},
 ): Promise<string[]> {
   const p = assertDayParent(parent);
   const cutoff = dayPartitionName(p, before);
@@ -170,7 +170,9 @@ export async function dropDayPartitionsBefore(
     [p],
   );
   // Names are `<parent>_YYYYMMDD`, so string order is date order.
-  const old = r.rows.map((x) => x.name).filter((n) => new RegExp(`^${p}_\\d{8}$`).test(n) && n < cutoff);
+  const old = r.rows
+    .map((x) => x.name)
+    .filter((n) => new RegExp(`^${p}_\\d{8}$`).test(n) && n < cutoff && (opts.only === undefined || n === opts.only));
   for (const name of old) {
     await withDdlLock(pool, p, async (c) => {
       await c.query(opts.detach ? `ALTER TABLE ${p} DETACH PARTITION ${name}` : `DROP TABLE ${name}`);

@@ -9,7 +9,7 @@ import { StorageInputError } from './errors.js';
 /** `futures_101`, `futures_105`, `options_1m`, `stocks_1m`, and future product codes like `futures_1a2`. */
 const CANDLE_TABLE_RE = /^(?:futures_[0-9a-z]{3}|stocks_1m|options_1m)$/;
 const PRODUCT_RE = /^[0-9a-z]{1,12}$/;
-const DAY_PARENTS = ['ticks', 'quotes'] as const;
+export const DAY_PARENTS = ['ticks', 'quotes'] as const;
 export type DayPartitionedTable = (typeof DAY_PARENTS)[number];
 
 /** A candle table family name: a partition of `candles_1m`. */

@@ -5,7 +5,8 @@ import { explainDbErrors, withCliPool } from './db-errors.js';
 import { ensureDatabase } from '../../db/create.js';
 import { maskUrl } from '../../log.js';
 import { migrate } from '../../db/migrate.js';
-import { dbStatus, exportCsv, type DbStatus } from '../../db/admin.js';
+import { dbStatus, exportCsv, exportSelection, type DbStatus } from '../../db/admin.js';
+import { columnsOf, exportParquet } from '../../archive/parquet-export.js';
 import { UserError, errorMessage } from '../../errors.js';
 import { formatNumber, formatQuantity } from '../../market/format.js';
 import { loadCalendar } from '../../market/calendar/load.js';
@@ -115,11 +116,12 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
     .option('--trading-date <date>', 'the rows of one KRX trading date, YYYY-MM-DD: its day session and the night session of the evening before (which KRX counts to it)')
     .option('--from <time>', 'KST wall-clock start, inclusive (YYYY-MM-DD[THH:MM[:SS]]); calendar time, not trading date')
     .option('--to <time>', 'KST wall-clock end, exclusive; a date alone includes that whole calendar day (00:00–24:00, so also night-session rows of two trading dates)')
-    .option('--format <format>', 'output format (csv)', 'csv')
+    .option('--format <format>', 'csv, or parquet (needs --out; KST wall-clock timestamps as local TIMESTAMP)', 'csv')
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (opts: { table: string; tradingDate?: string; from?: string; to?: string; format: string; out?: string }) => {
-      if (opts.format !== 'csv')
-        throw new UserError(`--format ${JSON.stringify(opts.format)} is not supported (use csv)`);
+      if (opts.format !== 'csv' && opts.format !== 'parquet')
+        throw new UserError(`--format ${JSON.stringify(opts.format)} is not supported (use csv or parquet)`);
+      if (opts.format === 'parquet' && !opts.out) throw new UserError('--format parquet writes a file: add --out FILE.parquet');
       await withCliPool(ctx, 'krtrade-db-export', async (pool) => {
         const req = {
           table: opts.table,
@@ -127,7 +129,11 @@ export function registerDbCommands(program: Command, ctx: CliContext): Command {
           to: timeOption('--to', opts.to, true),
           ...(opts.tradingDate !== undefined ? { tradingDate: await tradingDateSpan(opts.tradingDate, await loadCalendar(ctx.config().config, pool)) } : {}),
         };
-        if (opts.out) await exportCsv(pool, req, () => createWriteStream(opts.out!));
+        if (opts.format === 'parquet') {
+          const sel = await exportSelection(pool, req);
+          const r = await exportParquet(pool, { columns: await columnsOf(pool, sel.table), from: sel.table, rest: `${sel.filter} ORDER BY ${sel.timeColumn}` }, opts.out!);
+          process.stderr.write(`${formatQuantity(r.rows, 'count')} rows → ${r.file}\n`);
+        } else if (opts.out) await exportCsv(pool, req, () => createWriteStream(opts.out!));
         else await exportCsv(pool, req, process.stdout, { end: false });
       });
     });
