@@ -122,10 +122,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(ACTIONS_PATH, adminOnly());
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
-  const server: Server = await new Promise((resolve, reject) => {
+  const server: Server = await new Promise<Server>((resolve, reject) => {
     const fail = (e: unknown): void => reject(explainListenError(e, o.host, o.port, DASHBOARD_LISTENER));
     const s = app.listen(o.port, o.host, (err?: Error) => (err ? fail(err) : resolve(s)));
     s.on('error', fail);
+  }).catch(async (e: unknown) => {
+    // The live feed holds a Redis subscriber; left open it would keep a failed start alive.
+    await feed?.close();
+    throw e;
   });
   server.on('error', (e) => o.log.error({ err: errorMessage(e) }, 'dashboard server error'));
   const addr = server.address();

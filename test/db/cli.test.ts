@@ -182,7 +182,7 @@ describe('krtrade db status / export', () => {
         ['--table', 'futures_101', '--from', '2026-11-25', '--to', '2026-11-24T10:00'],
         /--from 2026-11-25 00:00:00 is not before --to/,
       ],
-      [['--table', 'futures_101', '--format', 'parquet'], /--format "parquet" is not supported/],
+      [['--table', 'futures_101', '--format', 'xlsx'], /--format "xlsx" is not supported/],
     ];
     await Promise.all(
       cases.map(async ([args, msg], i) => {
