@@ -5,7 +5,7 @@ export function page(title: string, body: string): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${esc(title)} · krtrade</title>` +
     '<style>body{font-family:sans-serif;margin:1.5em;color:#222}a{color:#1f5fbf}td,th{padding:2px 10px;text-align:left}</style>' +
-    `</head><body><p><a href="/charts">charts</a> · <a href="/charts/quality">data quality</a> · <a href="/queues">queues</a></p><h1>${esc(title)}</h1>${body}</body></html>`
+    `</head><body><p><a href="/charts">charts</a> · <a href="/charts/quality">data quality</a> · <a href="/charts/signals">signals</a> · <a href="/queues">queues</a></p><h1>${esc(title)}</h1>${body}</body></html>`
   );
 }
 

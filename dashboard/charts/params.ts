@@ -76,3 +76,9 @@ export function timeframe(q: Query): Timeframe {
   if (!isTimeframe(v)) throw new BadChartQuery(`tf ${JSON.stringify(v.slice(0, 40))} is not one of ${TIMEFRAMES.join(', ')} (minutes, or D for days)`);
   return v;
 }
+
+/** An optional code-like filter (strategy name, symbol): absent or empty → undefined. */
+export function optionalCode(q: Query, name: string): string | undefined {
+  const v = one(q, name);
+  return v === undefined || v === '' ? undefined : code(q, name);
+}

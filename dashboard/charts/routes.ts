@@ -16,8 +16,9 @@ import { candleFamily, matrixFamily } from './format.js';
 import { renderHeatmap } from './heatmap.js';
 import { renderSmile } from './smile.js';
 import { href, page } from './page.js';
-import { BadChartQuery, code, metric, minutes, product, tradingDateParam } from './params.js';
+import { BadChartQuery, code, metric, minutes, optionalCode, product, tradingDateParam } from './params.js';
 import { qualityPage } from './quality.js';
+import { signalsPage } from './signals.js';
 import { roleOf } from '../auth.js';
 import { RealClock } from '../../src/time/clock.js';
 import { esc } from './svg.js';
@@ -147,6 +148,10 @@ export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<
       res.status(500).type('text/plain').send(`data quality unavailable: ${errorMessage(e).split('\n')[0]}`);
     }
   });
+  r.get('/signals', route(pool, log, (p, q) => {
+    const [date, strategy, symbol] = [tradingDateParam(q, 'date'), optionalCode(q, 'strategy'), optionalCode(q, 'symbol')];
+    return signalsPage(p, live.calendar, { ...(date ? { date } : {}), ...(strategy ? { strategy } : {}), ...(symbol ? { symbol } : {}), all: q.all === '1' });
+  }));
   // Server-rendered, script-free candles: for printing and for browsers without JavaScript.
   r.get('/candles-static', route(pool, log, candles));
   r.get('/matrix', route(pool, log, matrix));

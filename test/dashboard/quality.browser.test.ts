@@ -3,20 +3,14 @@
  * gaps as KST ranges, a repair button for the admin only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'puppeteer-core';
-import { AcceleratedClock, RealClock } from '../../src/time/clock.js';
+import { AcceleratedClock } from '../../src/time/clock.js';
 import { kstTime, toInstant, type KstDate, type KstTime } from '../../src/time/kst.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { writeCandles } from '../../src/db/writer.js';
 import type { Candle } from '../../src/db/types.js';
-import { startDashboard, type Dashboard } from '../../dashboard/server.js';
-import { createTestDb, type TestDb } from '../helpers/db.js';
-import { testPrefix } from '../helpers/redis.js';
-import { queueHarness, type QueueHarness } from '../pipeline/helpers.js';
-import { launchBrowser, openPage, screenshot } from '../helpers/browser.js';
+import { openPage, screenshot } from '../helpers/browser.js';
+import { ADMIN, VIEWER, startBrowserRig, type BrowserRig } from '../helpers/browser-dashboard.js';
 
-const ADMIN = { username: 'ops', password: 'Kiwi-Harbor-7-Lantern' };
-const VIEWER = { username: 'desk', password: 'Maple-Orbit-42-Quartz' };
 const DATE = '2026-11-24' as KstDate;
 const cal = defaultCalendar();
 
@@ -25,38 +19,27 @@ function stockDay(symbol: string, skip: (t: KstTime) => boolean): Candle[] {
   return cal.candleMinutes('stocks', DATE).filter((t) => !skip(t)).map((time, i) => ({ symbol, time, tradingDate: DATE, open: 72_000 + i * 100, high: 72_100 + i * 100, low: 71_900 + i * 100, close: 72_000 + i * 100, volume: 10 }));
 }
 
-let db: TestDb;
-let h: QueueHarness;
-let dash: Dashboard;
-let browser: Browser;
+let rig: BrowserRig;
 
 beforeAll(async () => {
-  db = await createTestDb();
-  h = queueHarness(testPrefix('quality'), new RealClock());
-  await writeCandles(db.pool, 'stocks_1m', stockDay('005930', () => false));
   const gap = (t: KstTime) => t >= kstTime(2026, 11, 24, 10, 0) && t < kstTime(2026, 11, 24, 10, 5);
-  await writeCandles(db.pool, 'stocks_1m', stockDay('000660', (t) => gap(t) || t === kstTime(2026, 11, 24, 13, 0)));
-  dash = await startDashboard({
-    host: '127.0.0.1', port: 0, readOnly: false, insecureLocal: false, ...ADMIN, viewerUsername: VIEWER.username, viewerPassword: VIEWER.password,
-    queues: h.services.queues.queues, redis: h.redis, pool: db.pool, stats: h.services.stats,
-    clock: new AcceleratedClock(toInstant(kstTime(2026, 11, 24, 16, 0)), 1), log: h.services.log,
+  rig = await startBrowserRig('quality', {
+    seed: async (db) => {
+      await writeCandles(db.pool, 'stocks_1m', stockDay('005930', () => false));
+      await writeCandles(db.pool, 'stocks_1m', stockDay('000660', (t) => gap(t) || t === kstTime(2026, 11, 24, 13, 0)));
+    },
+    extra: { clock: new AcceleratedClock(toInstant(kstTime(2026, 11, 24, 16, 0)), 1) },
   });
-  browser = await launchBrowser();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await dash?.close();
-  await h?.close();
-  await db?.drop();
-});
+afterAll(async () => rig?.close());
 
 const rowOf = (symbol: string) => `#quality tr[data-symbol="${symbol}"]`;
 
 describe('data-quality page in Chromium', () => {
   it('shows expected vs stored minutes and the gaps in KST; the admin gets a repair button', async () => {
-    const { page, problems } = await openPage(browser, ADMIN);
-    await page.goto(`${dash.url}/charts/quality?date=${DATE}`);
+    const { page, problems } = await openPage(rig.browser, ADMIN);
+    await page.goto(`${rig.dash.url}/charts/quality?date=${DATE}`);
     const expected = cal.expectedCandles('stocks', DATE);
     const cells = (symbol: string) => page.$eval(rowOf(symbol), (tr) => ({
       expected: tr.querySelector('.expected')!.textContent, stored: tr.querySelector('.stored')!.textContent,
@@ -70,8 +53,8 @@ describe('data-quality page in Chromium', () => {
   });
 
   it('the viewer sees the same numbers and no action', async () => {
-    const { page, problems } = await openPage(browser, VIEWER);
-    await page.goto(`${dash.url}/charts/quality?date=${DATE}`);
+    const { page, problems } = await openPage(rig.browser, VIEWER);
+    await page.goto(`${rig.dash.url}/charts/quality?date=${DATE}`);
     expect(await page.$eval(rowOf('000660'), (tr) => tr.querySelector('.missing')!.textContent)).toBe('6');
     expect(await page.$$('form.repair')).toHaveLength(0);
     expect(await page.$$('button')).toHaveLength(1); // the date picker's "show" only
