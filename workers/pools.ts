@@ -1,4 +1,5 @@
 /** Which queues each worker pool serves, and starting pools and the scheduler on a runtime. */
+import { accountBudgets } from '../src/pipeline/account-balance.js';
 import type { QueueName } from '../jobs/catalog.js';
 import { handlers } from '../jobs/handlers/index.js';
 import { defaultAccountName } from '../src/pipeline/subscriptions.js';
@@ -62,6 +63,7 @@ export function startScheduler(rt: Runtime): Scheduler {
     rules: instrumentRules(rt.calendar),
     subscriptions: p.subscriptions,
     defaultAccount: defaultAccountName(rt.config),
+    accountBudgets: accountBudgets(rt.config),
     bufferMs: p.scheduleBufferMs,
     strategyDeadlineMs: p.strategyDeadlineMs,
     strategyDeadlineMinRealMs: p.strategyDeadlineMinRealMs,

@@ -10,6 +10,7 @@
  * - the live queues paused outside every subscribed session and resumed before the next one (unless an
  *   operator paused them by hand).
  */
+import { balanceAccounts, type AccountBudget } from '../src/pipeline/account-balance.js';
 import { type KstTime, type KstDate, addMinutes, formatKstIso, nowInstant, toKst } from '../src/time/kst.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
   rules: InstrumentRules;
   subscriptions: readonly Subscription[];
   defaultAccount: string;
+  /** With configured app keys: targets are spread over them by REST budget (src/pipeline/account-balance.ts). */
+  accountBudgets?: AccountBudget[];
   bufferMs: number;
   /** Clock ms after the minute closed (see effectiveDeadlineMs for the real-time floor). */
   strategyDeadlineMs: number;
@@ -103,7 +106,13 @@ export class Scheduler {
   private resolve(now: KstTime): void {
     const date = this.tradingDateFor(now);
     if (this.resolved?.tradingDate === date) return;
-    const r = resolveSubscriptions(this.o.subscriptions, date, this.o.rules, this.o.defaultAccount);
+    const resolved = resolveSubscriptions(this.o.subscriptions, date, this.o.rules, this.o.defaultAccount);
+    let r: ResolvedSubscriptions = resolved;
+    if (this.o.accountBudgets?.length) {
+      const balanced = balanceAccounts(resolved, this.o.accountBudgets);
+      this.o.services.log.info({ load: balanced.load.map((l) => `${l.name}: ${l.load}/${Math.floor(l.callsPerMinute)} calls/min, ${l.targets} targets`) }, 'app keys balanced');
+      r = balanced;
+    }
     this.resolved = r;
     this.specs = [...r.candles.map((c) => candleScheduler(c, this.o.bufferMs)), ...r.boards.map((b) => boardScheduler(b, this.o.bufferMs))];
     this.fullSync = true;

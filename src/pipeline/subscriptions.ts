@@ -69,6 +69,8 @@ export interface CandleTarget {
   /** Last trading day (derivatives): its day session ends early. */
   expiry?: KstDate;
   account: string;
+  /** The subscription named the account: balancing over app keys leaves it there. */
+  pinned?: boolean;
 }
 
 /** A concrete option board (one underlying, series and expiry). */
@@ -80,6 +82,8 @@ export interface BoardTarget {
   expiry: KstDate;
   products: SessionProduct[];
   account: string;
+  /** The subscription named the account: balancing over app keys leaves it there. */
+  pinned?: boolean;
 }
 
 export interface ResolvedSubscriptions {
@@ -109,12 +113,13 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
   };
   for (const s of subs) {
     const acct = s.account ?? defaultAccount;
+    const pin = s.account ? { pinned: true } : {};
     switch (s.rule) {
       case 'front-future': {
         const inst = rules.frontFuture(s.family, date);
         // The rule's own contract: a front month that has expired is a bug in the rules, never collected.
         if (inst.expiry !== undefined && inst.expiry < date) throw new Error(`front ${s.family} future ${inst.code} expired on ${inst.expiry}, before trading date ${date}`);
-        if (s.kinds.includes('candles')) addCandle({ code: inst.code, family: s.family, products: DERIVATIVE_PRODUCTS, ...(inst.expiry ? { expiry: inst.expiry } : {}), account: acct });
+        if (s.kinds.includes('candles')) addCandle({ code: inst.code, family: s.family, products: DERIVATIVE_PRODUCTS, ...(inst.expiry ? { expiry: inst.expiry } : {}), account: acct, ...pin });
         break;
       }
       case 'options': {
@@ -132,12 +137,12 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
             series = wanted;
             expiry = rules.nearestOptionExpiry(wanted, date);
           }
-          boards.set(key, { key, underlying: s.underlying, series, expiry, products: DERIVATIVE_PRODUCTS, account: acct });
+          boards.set(key, { key, underlying: s.underlying, series, expiry, products: DERIVATIVE_PRODUCTS, account: acct, ...pin });
         }
         break;
       }
       case 'stocks':
-        if (s.kinds.includes('candles')) for (const code of s.codes) addCandle({ code, family: 'stock', products: ['stocks'], account: acct });
+        if (s.kinds.includes('candles')) for (const code of s.codes) addCandle({ code, family: 'stock', products: ['stocks'], account: acct, ...pin });
         break;
       case 'code': {
         const { family, expiry } = rules.familyOfCode(s.code);
@@ -146,7 +151,7 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
           break;
         }
         if (s.kinds.includes('candles')) {
-          addCandle({ code: s.code, family, products: family === 'stock' ? ['stocks'] : DERIVATIVE_PRODUCTS, ...(expiry ? { expiry } : {}), account: acct });
+          addCandle({ code: s.code, family, products: family === 'stock' ? ['stocks'] : DERIVATIVE_PRODUCTS, ...(expiry ? { expiry } : {}), account: acct, ...pin });
         }
         break;
       }
