@@ -117,5 +117,5 @@ describe('archive', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
-  });
+  }, 180_000); // five CLI processes one after another: slow on a loaded CI machine
 });
