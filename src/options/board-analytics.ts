@@ -59,6 +59,8 @@ export interface BoardAnalytics {
 const HALF_TICK = 0.005;
 /** Largest IV uncertainty (annual decimal, from the half-spread over vega) a smile point may carry. */
 export const MAX_SMILE_IV_UNCERTAINTY = 0.01;
+/** Largest half-spread, relative to the price, of a smile point. */
+export const MAX_SMILE_RELATIVE_HALF_SPREAD = 0.2;
 
 const strikeKey = (k: number): number => Math.round(k * 1e6);
 const missing = (reason: OwnIvMissingReason): OwnQuoteAnalytics => ({ iv: null, ivMissing: reason, delta: null, gamma: null, theta: null, vega: null });
@@ -85,8 +87,11 @@ export function analyseBoard(input: BoardAnalyticsInput): BoardAnalytics {
     const g = black76Greeks(F, q.strike, T, r, res.iv, q.right);
     // The smile takes each strike once, from its out-of-the-money side, and only where the quote pins the
     // IV to within MAX_SMILE_IV_UNCERTAINTY: a 0.01 wing option's IV is noise, and would bend the fit.
-    const ivUncertainty = (Number.isNaN(px.halfSpread) ? HALF_TICK : Math.max(px.halfSpread, HALF_TICK)) / (g.vega * 100);
-    if ((q.right === 'call') === (q.strike >= F) && ivUncertainty <= MAX_SMILE_IV_UNCERTAINTY) smile.push({ k: Math.log(q.strike / F), iv: res.iv });
+    // A quote at the tick floor (0.01 bid, 0.02 ask) is no price at all: its half-spread is a third of it.
+    const halfSpread = Number.isNaN(px.halfSpread) ? HALF_TICK : Math.max(px.halfSpread, HALF_TICK);
+    const ivUncertainty = halfSpread / (g.vega * 100);
+    const usable = ivUncertainty <= MAX_SMILE_IV_UNCERTAINTY && halfSpread <= MAX_SMILE_RELATIVE_HALF_SPREAD * px.price;
+    if ((q.right === 'call') === (q.strike >= F) && usable) smile.push({ k: Math.log(q.strike / F), iv: res.iv, uncertainty: ivUncertainty });
     return { iv: res.iv * 100, ivMissing: null, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega };
   });
   smile.sort((a, b) => a.k - b.k);

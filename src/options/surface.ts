@@ -20,7 +20,7 @@ export interface SurfaceSlice {
   /** dσ/dk at k = 0, vol points per unit of ln(K/F). */
   skewSlope: number | null;
   svi: SviParams | null;
-  /** RMS of fitted − market IV over the fitted points, vol points. */
+  /** RMS of fitted − market IV over the fitted points, weighted as the fit was, vol points. */
   fitRmse: number | null;
   points: number;
   butterflyArbitrage: boolean | null;
@@ -33,7 +33,12 @@ export interface SmileIv {
   k: number;
   /** Annual decimal. */
   iv: number;
+  /** The IV's uncertainty from the quote (annual decimal); the fit weighs points by 1/uncertainty². Default: equal weights. */
+  uncertainty?: number;
 }
+
+/** Floor of a point's IV uncertainty in the weights (0.05 vol points): no single quote dominates the fit. */
+const MIN_IV_UNCERTAINTY = 0.0005;
 
 const volAt = (p: SviParams, k: number, T: number): number => Math.sqrt(Math.max(sviTotalVariance(p, k), 0) / T);
 
@@ -56,7 +61,11 @@ function strikeAtDelta(p: SviParams, target: number): number | null {
 
 /** Fits one expiry's smile (out-of-the-money IVs) and reads the slice's numbers off the fit. */
 export function surfaceSlice(smile: readonly SmileIv[], T: number): SurfaceSlice {
-  const points: SmilePoint[] = smile.map((p) => ({ k: p.k, w: p.iv * p.iv * T }));
+  // Total-variance error of a point = 2σT·(IV error): weigh each by the inverse square of that.
+  const points: SmilePoint[] = smile.map((p) => ({
+    k: p.k, w: p.iv * p.iv * T,
+    weight: p.uncertainty === undefined ? 1 : 1 / (2 * p.iv * T * Math.max(p.uncertainty, MIN_IV_UNCERTAINTY)) ** 2,
+  }));
   const fit = T > 0 ? fitSvi(points) : null;
   const empty: SurfaceSlice = {
     yearsToExpiry: T, atmIv: null, rr25: null, bf25: null, skewSlope: null, svi: null, fitRmse: null,
@@ -66,7 +75,11 @@ export function surfaceSlice(smile: readonly SmileIv[], T: number): SurfaceSlice
   const p = fit.params;
   const atm = volAt(p, 0, T);
   let se = 0;
-  for (const q of smile) se += (volAt(p, q.k, T) - q.iv) ** 2;
+  let sw = 0;
+  for (const [i, q] of smile.entries()) {
+    se += points[i]!.weight! * (volAt(p, q.k, T) - q.iv) ** 2;
+    sw += points[i]!.weight!;
+  }
   const kc = strikeAtDelta(p, 0.25);
   const kp = strikeAtDelta(p, 0.75);
   const c25 = kc === null ? null : volAt(p, kc, T);
@@ -80,7 +93,7 @@ export function surfaceSlice(smile: readonly SmileIv[], T: number): SurfaceSlice
     // σ = √(w/T) ⇒ dσ/dk = w′ / (2·√(w·T)).
     skewSlope: w > 0 ? (w1 / (2 * Math.sqrt(w * T))) * 100 : null,
     svi: p,
-    fitRmse: Math.sqrt(se / smile.length) * 100,
+    fitRmse: Math.sqrt(se / sw) * 100,
     butterflyArbitrage: hasButterflyArbitrage(p),
   };
 }
@@ -89,7 +102,7 @@ export function surfaceSlice(smile: readonly SmileIv[], T: number): SurfaceSlice
  * Sets `calendarArbitrage` on every slice with a fit: true when its total variance crosses that of the next
  * shorter or next longer fitted expiry somewhere on the grid. Slices are those of one underlying and minute.
  */
-export function flagCalendarArbitrage<S extends SurfaceSlice>(slices: readonly S[]): S[] {
+export function flagCalendarArbitrage<S extends Pick<SurfaceSlice, 'yearsToExpiry' | 'svi' | 'calendarArbitrage'>>(slices: readonly S[]): S[] {
   const fitted = slices.filter((s) => s.svi).sort((a, b) => a.yearsToExpiry - b.yearsToExpiry);
   const flags = new Map<S, boolean>(fitted.map((s) => [s, false]));
   for (let i = 1; i < fitted.length; i++) {

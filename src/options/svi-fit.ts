@@ -18,11 +18,13 @@ export interface SmilePoint {
   k: number;
   /** Total implied variance σ²T. */
   w: number;
+  /** Relative weight in the least squares (default 1): e.g. 1/uncertainty² of the quote's IV. */
+  weight?: number;
 }
 
 export interface SviFit {
   params: SviParams;
-  /** Root-mean-square error of the fitted total variance at the points. */
+  /** Weighted root-mean-square error of the fitted total variance at the points. */
   rmseW: number;
 }
 
@@ -31,7 +33,8 @@ export const MIN_SVI_POINTS = 5;
 
 /** Best raw SVI for the points, or null with fewer than `MIN_SVI_POINTS` usable points. */
 export function fitSvi(points: readonly SmilePoint[]): SviFit | null {
-  const pts = points.filter((p) => Number.isFinite(p.k) && Number.isFinite(p.w) && p.w > 0);
+  const pts = points.filter((p) => Number.isFinite(p.k) && Number.isFinite(p.w) && p.w > 0 && (p.weight ?? 1) > 0);
+  const totalWeight = pts.reduce((sum, p) => sum + (p.weight ?? 1), 0);
   if (pts.length < MIN_SVI_POINTS) return null;
   const ks = pts.map((p) => p.k);
   const kMin = Math.min(...ks);
@@ -50,7 +53,7 @@ export function fitSvi(points: readonly SmilePoint[]): SviFit | null {
   const { a, d, c, sse } = innerFit(pts, m, s);
   const b = c / s;
   const rho = c > 0 ? Math.max(-0.999999, Math.min(0.999999, d / c)) : 0;
-  return { params: { a, b, rho, m, s }, rmseW: Math.sqrt(sse / pts.length) };
+  return { params: { a, b, rho, m, s }, rmseW: Math.sqrt(sse / totalWeight) };
 }
 
 /** Least squares in (a, d, c) for fixed (m, s), with c ≥ 0 and |d| ≤ c. */
@@ -60,14 +63,15 @@ function innerFit(pts: readonly SmilePoint[], m: number, s: number): { a: number
   for (const p of pts) {
     const y = (p.k - m) / s;
     const z = Math.sqrt(y * y + 1);
-    n++; sy += y; sz += z; syy += y * y; szz += z * z; syz += y * z; sw += p.w; syw += y * p.w; szw += z * p.w;
+    const q = p.weight ?? 1;
+    n += q; sy += q * y; sz += q * z; syy += q * y * y; szz += q * z * z; syz += q * y * z; sw += q * p.w; syw += q * y * p.w; szw += q * z * p.w;
   }
   const sse = (a: number, d: number, c: number): number => {
     let e = 0;
     for (const p of pts) {
       const y = (p.k - m) / s;
       const r = a + d * y + c * Math.sqrt(y * y + 1) - p.w;
-      e += r * r;
+      e += (p.weight ?? 1) * r * r;
     }
     return e;
   };
