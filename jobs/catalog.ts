@@ -11,6 +11,7 @@ import type { JobsOptions } from 'bullmq';
 import {
   accountNameSchema, boardKeySchema, boardSchema, candleSchema, codeSchema, familySchema, kstDateSchema, kstTimeSchema, matrixRowSchema, seriesSchema,
 } from './payloads.js';
+import { boardAnalyticsSchema } from './payloads-options.js';
 
 export const QUEUE_NAMES = ['fetch', 'backfill', 'aggregate', 'upsert', 'strategy'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -98,7 +99,7 @@ export const catalog = {
   }),
   'upsert-board': define({
     queue: 'upsert',
-    schema: z.strictObject({ boardKey: boardKeySchema, board: boardSchema, matrices: z.array(matrixRowSchema).max(64), ...readable }),
+    schema: z.strictObject({ boardKey: boardKeySchema, board: boardSchema, matrices: z.array(matrixRowSchema).max(64), ...readable, analytics: boardAnalyticsSchema.optional() }),
     options: base,
     description: 'idempotent write of the raw chain and its matrices for one minute',
   }),

@@ -14,6 +14,7 @@ import type { FireTimes } from '../src/pipeline/fire-times.js';
 import type { MinuteBatches } from './barrier.js';
 import type { BoardPayload, CandlePayload, MatrixRowPayload } from './payloads.js';
 import type { QueueSet } from './queues.js';
+import type { BoardAnalyticsPayload } from './payloads-options.js';
 
 export interface CandleTarget {
   code: string;
@@ -36,15 +37,17 @@ export interface MarketData {
 }
 
 export interface Aggregation {
-  /** ATM-relative matrix rows per metric for a board (bounded by optionMatrixStrikesPerSide). */
-  matrices(board: BoardPayload): MatrixRowPayload[];
+  /** ATM-relative matrix rows per metric for a board (bounded by optionMatrixStrikesPerSide); with the board's own analytics, on its forward and, by config, its own IV and greeks. */
+  matrices(board: BoardPayload, analytics?: BoardAnalyticsPayload): MatrixRowPayload[];
+  /** krtrade's own forward, IV and greeks per quote (aligned with `board.quotes`) and surface slice. */
+  analyse?(board: BoardPayload): BoardAnalyticsPayload;
 }
 
 export interface Storage {
   /** Idempotent: returns rows inserted or changed. */
   writeCandles(family: ProductFamily, rows: CandlePayload[]): Promise<number>;
-  /** Idempotent: raw chain rows and the matrices of one board minute. */
-  writeBoard(board: BoardPayload, matrices: MatrixRowPayload[]): Promise<number>;
+  /** Idempotent: raw chain rows and the matrices of one board minute, with its own analytics and surface slice when given. */
+  writeBoard(board: BoardPayload, matrices: MatrixRowPayload[], analytics?: BoardAnalyticsPayload): Promise<number>;
 }
 
 export interface StrategyOutcome {

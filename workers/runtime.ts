@@ -114,7 +114,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       clock, log, redis, queues, keys, stats, fireTimes,
       batches: new MinuteBatches({ redis, keys, queues, clock, index: fireTimes.index }),
       market: createMarketData(accounts, calendar),
-      aggregation: createAggregation(n),
+      aggregation: createAggregation(n, { calendar, ...config.options }),
       storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
       strategy: createStrategyRunner(pool, calendar, clock, log),
     };

@@ -1,4 +1,4 @@
-/** Option boards: fetch (one KIS board call) → aggregate (chain rows + ATM-relative matrices) → upsert. */
+/** Option boards: fetch (one KIS board call) → aggregate (own forward, IV, greeks, surface slice; ATM-relative matrices) → upsert. */
 import { type KstTime, addMinutes, formatKstIso, toKst } from '../../src/time/kst.js';
 import { type MinuteIndex, catchUpLimit, dueHorizon } from '../../src/pipeline/schedule.js';
 import { jobIds } from '../../src/pipeline/ids.js';
@@ -62,14 +62,17 @@ export function normaliseBoard(board: BoardPayload): BoardPayload {
 
 export const aggregateBoard: Handler<'aggregate-board'> = async (p, ctx) => {
   const board = normaliseBoard(p.board);
-  const matrices = ctx.services.aggregation.matrices(board);
-  await ctx.services.queues.add('upsert-board', { boardKey: p.boardKey, board, matrices }, { jobId: jobIds.stage('up', ctx.job.id!.replace(/^agg-/, '')) });
-  return { quotes: board.quotes.length, matrixRows: matrices.length };
+  const { aggregation } = ctx.services;
+  // Own forward, IV, greeks and surface slice for every board minute, before the matrices that may use them.
+  const analytics = aggregation.analyse?.(board);
+  const matrices = aggregation.matrices(board, analytics);
+  await ctx.services.queues.add('upsert-board', { boardKey: p.boardKey, board, matrices, ...(analytics ? { analytics } : {}) }, { jobId: jobIds.stage('up', ctx.job.id!.replace(/^agg-/, '')) });
+  return { quotes: board.quotes.length, matrixRows: matrices.length, forward: analytics?.forward ?? null };
 };
 
 export const upsertBoard: Handler<'upsert-board'> = async (p, ctx) => {
   const s = ctx.services;
-  const written = await s.storage.writeBoard(p.board, p.matrices);
+  const written = await s.storage.writeBoard(p.board, p.matrices, p.analytics);
   await s.stats.inc('rows_written', ['option-board'], written);
   await s.stats.markData(p.boardKey, p.board.minute);
   return { written };

@@ -116,6 +116,19 @@ export const configSchema = z.object({
     })
     .prefault({}),
   retention: retentionSchema,
+  /** Option analytics (docs/options.md): whose IV and greeks the matrices carry, and the model's inputs. */
+  options: z
+    .object({
+      /** `own`: krtrade's Black-76 on the board's forward; `kis`: KIS's values as sent. Both are stored. */
+      greeksSource: z.enum(['own', 'kis']).default('own'),
+      /**
+       * Risk-free rate for discounting, continuously compounded annual decimal: the CD91 rate, set by the
+       * operator (KRX uses the previous day's fixing; it moves a few basis points a week). Day count: ACT/365
+       * in minutes of KST wall-clock to the expiring series' close on its last trading day (15:20).
+       */
+      riskFreeRate: z.number().min(-0.05).max(0.3).default(0.03),
+    })
+    .prefault({}),
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

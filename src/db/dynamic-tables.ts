@@ -123,6 +123,7 @@ export async function ensureMatrixTable(
       atm_strike DOUBLE PRECISION NOT NULL,
       strike_step DOUBLE PRECISION NOT NULL,
       ${values},
+      forward DOUBLE PRECISION, underlying_price DOUBLE PRECISION, years_to_expiry DOUBLE PRECISION, greeks_source TEXT,
       CONSTRAINT ${t}_key UNIQUE (underlying_symbol, metric_type, "timestamp"))`);
     await register(c, t, 'option_matrices', null, strikesPerSide);
     return strikesPerSide;

@@ -63,6 +63,16 @@ export interface OptionChainRow {
   theta?: number | null;
   vega?: number | null;
   underlyingPrice?: number | null;
+  /** krtrade's own Black-76 values (src/options/board-analytics.ts): IV in percent, null with the reason. */
+  ownIv?: number | null;
+  ownIvMissingReason?: string | null;
+  ownDelta?: number | null;
+  ownGamma?: number | null;
+  ownTheta?: number | null;
+  ownVega?: number | null;
+  /** The forward (index points) and years to expiry the own values used. */
+  forward?: number | null;
+  yearsToExpiry?: number | null;
 }
 
 export const MATRIX_METRICS = [
@@ -91,6 +101,12 @@ export interface OptionMatrixRow {
   strikeStep: number;
   calls: (number | null)[];
   puts: (number | null)[];
+  /** The forward the ATM strike was chosen on, the index level, the years to expiry used; null = unknown. */
+  forward?: number | null;
+  underlyingPrice?: number | null;
+  yearsToExpiry?: number | null;
+  /** Whose IV and greeks the iv/delta/gamma/theta/vega rows carry: `own` (Black-76) or `kis`. */
+  greeksSource?: 'own' | 'kis' | null;
 }
 
 export interface Signal {

@@ -226,6 +226,7 @@ function ivMissingProblem(o: OptionChainRow): string | null {
 }
 
 const GREEKS = ['delta', 'gamma', 'theta', 'vega'] as const;
+const OWN_GREEKS = [['own_delta', 'ownDelta'], ['own_gamma', 'ownGamma'], ['own_theta', 'ownTheta'], ['own_vega', 'ownVega']] as const;
 const chainSpec: UpsertSpec<OptionChainRow> = {
   label: 'option_chain_raw',
   stage: 'krt_stage_chain',
@@ -245,6 +246,11 @@ const chainSpec: UpsertSpec<OptionChainRow> = {
     { name: 'iv_missing_reason', type: 'TEXT', get: (o) => o.ivMissingReason ?? null },
     ...GREEKS.map((g) => num<OptionChainRow>(g, (o) => o[g])),
     num('underlying_price', (o) => o.underlyingPrice),
+    num('own_iv', (o) => o.ownIv),
+    { name: 'own_iv_missing_reason', type: 'TEXT', get: (o) => o.ownIvMissingReason ?? null },
+    ...OWN_GREEKS.map(([col, f]) => num<OptionChainRow>(col, (o) => o[f])),
+    num('forward', (o) => o.forward),
+    num('years_to_expiry', (o) => o.yearsToExpiry),
   ],
   key: [TS, 'code'],
   onConflict: 'update',
@@ -265,6 +271,10 @@ const chainSpec: UpsertSpec<OptionChainRow> = {
       numberProblem('volume', o.volume, { optional: true, integer: true }),
       numberProblem('openInterest', o.openInterest, { optional: true, integer: true }),
       ...GREEKS.map((g) => numberProblem(g, o[g], { optional: true, signed: true })),
+      ...OWN_GREEKS.map(([, f]) => numberProblem(f, o[f], { optional: true, signed: true })),
+      ...(['ownIv', 'forward', 'yearsToExpiry'] as const).map((f) => numberProblem(f, o[f], { optional: true })),
+      notAValueProblem('ownIv', o.ownIv),
+      o.ownIv != null && o.ownIvMissingReason != null ? `ownIvMissingReason ${o.ownIvMissingReason} given with ownIv ${o.ownIv}` : null,
     ),
   describe: (o) => ({ ...o, time: describeTime(o.time) }),
   latest: { source: 'option_chain_raw', symbolColumn: 'underlying_symbol', timeColumn: TS },

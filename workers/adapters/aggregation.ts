@@ -1,23 +1,59 @@
-/** The pipeline's Aggregation port: board snapshot → ATM-relative matrices (src/options/matrix.ts). */
+/** The pipeline's Aggregation port: board snapshot → own analytics (src/options/board-analytics.ts) and ATM-relative matrices (src/options/matrix.ts). */
 import { buildOptionMatrices, matrixSymbol } from '../../src/options/matrix.js';
+import { analyseBoard } from '../../src/options/board-analytics.js';
+import { yearsToExpiryAt } from '../../src/options/expiry-time.js';
 import { OptionInputError } from '../../src/options/types.js';
 import type { OptionChainRow } from '../../src/db/types.js';
+import type { TradingCalendar } from '../../src/market/calendar/index.js';
 import type { Aggregation } from '../../jobs/services.js';
+import type { BoardAnalyticsPayload } from '../../jobs/payloads-options.js';
+import type { BoardPayload } from '../../jobs/payloads.js';
 import { BadDataError } from '../../jobs/errors.js';
 
-export function createAggregation(strikesPerSide: number): Aggregation {
+export interface AnalyticsSettings {
+  calendar: TradingCalendar;
+  greeksSource: 'own' | 'kis';
+  riskFreeRate: number;
+}
+
+/** A board stands for the minute it closed: time to expiry is counted from the end of that minute. */
+const MINUTE_MS = 60_000;
+
+export function analyseBoardPayload(board: BoardPayload, settings: AnalyticsSettings): BoardAnalyticsPayload {
+  const T = yearsToExpiryAt(settings.calendar, board.expiry, (board.minute + MINUTE_MS) as BoardPayload['minute']);
+  const a = analyseBoard({ quotes: board.quotes, rate: settings.riskFreeRate, yearsToExpiry: T, spot: board.spot ?? null });
   return {
-    matrices(board) {
+    forward: a.forward?.forward ?? null,
+    forwardSource: a.forward?.source ?? null,
+    forwardUncertainty: a.forward?.uncertainty ?? null,
+    rate: a.rate,
+    yearsToExpiry: a.yearsToExpiry,
+    greeksSource: settings.greeksSource,
+    quotes: a.quotes,
+    surface: a.surface,
+  };
+}
+
+export function createAggregation(strikesPerSide: number, settings?: AnalyticsSettings): Aggregation {
+  return {
+    matrices(board, analytics) {
       if (board.quotes.length === 0) return [];
       const underlyingSymbol = matrixSymbol(board.underlying, board.expiry);
-      const rows: OptionChainRow[] = board.quotes.map((q) => ({ ...q, time: board.minute, underlyingSymbol, expiry: board.expiry, underlyingPrice: board.spot ?? null }));
+      const own = analytics?.greeksSource === 'own' ? analytics : undefined;
+      const rows: OptionChainRow[] = board.quotes.map((q, i) => {
+        const row: OptionChainRow = { ...q, time: board.minute, underlyingSymbol, expiry: board.expiry, underlyingPrice: board.spot ?? null };
+        const o = own?.quotes[i];
+        return o ? { ...row, iv: o.iv, delta: o.delta, gamma: o.gamma, theta: o.theta, vega: o.vega } : row;
+      });
       try {
-        return buildOptionMatrices(rows, { strikesPerSide }).map(({ time: _t, ...m }) => m);
+        const forward = analytics?.forward ?? undefined;
+        return buildOptionMatrices(rows, { strikesPerSide, ...(forward ? { forward } : {}) }).map(({ time: _t, ...m }) => m);
       } catch (e) {
         // A board that cannot make a matrix will not make one on retry either.
         if (e instanceof OptionInputError) throw new BadDataError(`${underlyingSymbol}: ${e.message}`);
         throw e;
       }
     },
+    ...(settings ? { analyse: (board: BoardPayload) => analyseBoardPayload(board, settings) } : {}),
   };
 }

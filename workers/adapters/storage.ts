@@ -9,6 +9,7 @@ import { CANDLE_TABLE_BY_FAMILY } from '../../src/db/names.js';
 import type { Candle, OptionChainRow, WriteResult } from '../../src/db/types.js';
 import type { Storage } from '../../jobs/services.js';
 import { GroupCommit } from './group-commit.js';
+import { ownChainValues, writeSurfaceSlice } from './surface-storage.js';
 import type { CandlePublisher } from '../../src/live/candle-bus.js';
 
 type CandleTable = Parameters<typeof writeCandles>[1];
@@ -45,19 +46,25 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
       await live?.publish(candles.map((c) => ({ ...c, tradingDate: c.tradingDate! })));
       return n;
     },
-    async writeBoard(board, matrices) {
+    async writeBoard(board, matrices, analytics) {
       const sym = underlyingSymbol(board.underlying, board.expiry);
-      const rows: OptionChainRow[] = board.quotes.map((q) => ({
+      const rows: OptionChainRow[] = board.quotes.map((q, i) => ({
         time: board.minute, code: q.code, underlyingSymbol: sym, expiry: board.expiry, strike: q.strike, right: q.right,
         price: q.price, bid: q.bid, ask: q.ask, volume: q.volume, openInterest: q.openInterest,
         iv: q.iv, ivMissingReason: q.ivMissing ?? null, delta: q.delta, gamma: q.gamma, theta: q.theta, vega: q.vega, underlyingPrice: board.spot ?? null,
+        ...ownChainValues(analytics, i),
       }));
       let n = rows.length ? changed(await writeOptionChain(pool, rows)) : 0;
       const product = MATRIX_PRODUCT[board.underlying.toUpperCase()];
       if (product && matrices.length) {
-        const mrows = matrices.map((m) => ({ ...m, time: board.minute }));
+        const context = {
+          forward: analytics?.forward ?? null, underlyingPrice: board.spot ?? null,
+          yearsToExpiry: analytics?.yearsToExpiry ?? null, greeksSource: analytics?.greeksSource ?? 'kis',
+        } as const;
+        const mrows = matrices.map((m) => ({ ...m, time: board.minute, ...context }));
         n += changed(await writeOptionMatrices(pool, product, mrows, { strikesPerSide }));
       }
+      if (analytics) n += await writeSurfaceSlice(pool, board, sym, analytics);
       return n;
     },
   };
