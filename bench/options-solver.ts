@@ -3,7 +3,8 @@
  * the ratio to the npm package `implied-volatility` measured in the same run, and the largest
  * relative error on a dense grid against an arbitrary-precision reference (decimal.js).
  *
- *   npm run bench -- options-solver [seconds-per-case]
+ *   npm run bench -- options-solver        (or: npx tsx bench/options-solver.ts [seconds-per-case])
+ *   SPEED_ONLY=1 npx tsx bench/options-solver.ts   skips the accuracy pass (~30 s on a loaded box)
  *
  * Grid: |ln K/F| ≤ 1.5, T from 1 hour to 2 years, σ from 1 % to 300 %, calls and puts. Points whose
  * price underflows (below 1e-300) carry no information and are skipped.
