@@ -30,3 +30,8 @@ export {
   type OptionMatrixRow,
   type MatrixMetric,
 } from './matrix.js';
+export {
+  normalisedImpliedVolatility,
+  normalisedBlackCall,
+  lastIterationCount,
+} from './lets-be-rational/index.js';

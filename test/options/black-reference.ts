@@ -73,3 +73,13 @@ export function intrinsic({ F, K }: ReferenceOption): Decimal {
 }
 
 export { D as Decimal };
+
+/** Exact normalised Black b(x,s) = Φ(h+t)·e^{x/2} − Φ(h−t)·e^{−x/2}, h = x/s, t = s/2. */
+export function normalisedBlackReference(x: number, s: number): Decimal {
+  const X = new D(x);
+  const h = X.div(s);
+  const t = new D(s).div(2);
+  return Phi(h.plus(t))
+    .mul(X.div(2).exp())
+    .minus(Phi(h.minus(t)).mul(X.div(-2).exp()));
+}

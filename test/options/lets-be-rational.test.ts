@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { impliedVol, type OptionRight } from '../../src/options/index.js';
-import { erfcx, inverseNormCdf, normCdf } from '../../src/options/lets-be-rational/index.js';
-import { Decimal, erfcReference, intrinsic, normCdfReference, otmPrice, vega } from './black-reference.js';
+import {
+  erfcx,
+  inverseNormCdf,
+  normalisedBlackCall,
+  normCdf,
+} from '../../src/options/lets-be-rational/index.js';
+import {
+  Decimal,
+  erfcReference,
+  intrinsic,
+  normCdfReference,
+  normalisedBlackReference,
+  otmPrice,
+  vega,
+} from './black-reference.js';
 
 const F = 100;
 const HOUR = 1 / (365 * 24);
@@ -148,6 +161,20 @@ describe('implied volatility properties', () => {
 });
 
 describe('special functions of the solver', () => {
+  it('evaluates the normalised Black function in all four regions to its condition number', () => {
+    // Regions: asymptotic (h < −10), small t (s < 0.42), b_max minus the rest (h + t > 0.85), erfcx.
+    for (const x of [-1e-8, -1e-3, -0.05, -0.3, -1, -1.5, -4]) {
+      for (const s of [1e-4, 2e-3, 0.02, 0.1, 0.3, 0.41, 0.43, 0.8, 1.5, 3, 6]) {
+        const ref = normalisedBlackReference(x, s);
+        if (ref.lt('1e-300')) continue;
+        // b's relative condition number in x and s is ~(x/s)² + s²/4 (from the e^{−(h²+t²)/2} factor).
+        const tolerance = 8 * Number.EPSILON * (1 + (x / s) ** 2 + s * s);
+        const error = new Decimal(normalisedBlackCall(x, s)).minus(ref).div(ref).abs().toNumber();
+        expect(error, `b(${x}, ${s})`).toBeLessThan(tolerance);
+      }
+    }
+  });
+
   it('Φ and erfcx keep full relative accuracy in the tails (up to their condition number)', () => {
     for (const z of [-37, -20, -9, -5, -2, -0.4, 0, 0.3, 1, 4, 8]) {
       const phiRef = normCdfReference(new Decimal(z));

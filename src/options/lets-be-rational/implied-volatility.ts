@@ -18,7 +18,7 @@
  * a module variable so the hot path allocates nothing.
  */
 import { inverseNormCdf } from './inverse-normal.js';
-import { normalisedBlackCall, normalisedVega } from './normalised-black.js';
+import { normalisedBlackCall, normalisedBlackCallWithVega, normalisedVega } from './normalised-black.js';
 import { normCdf } from './erf-cody.js';
 import {
   controlParameterFittingLeft,
@@ -96,7 +96,7 @@ export function normalisedImpliedVolatility(beta: number, x: number): number {
       }
       s = ax / (SQRT_THREE * -inverseNormCdf(Math.cbrt(f / (TWO_PI_OVER_SQRT_27 * ax))));
       sRight = sL;
-      return lowestBranchIterations(beta, x, s, sLeft, sRight);
+      return lowestBranchIterations(beta, x, s, sLeft, sRight, bMax);
     }
     const vL = normalisedVega(x, sL);
     const r = controlParameterFittingRight(bL, bC, sL, sC, 1 / vL, 1 / vC, 0, false);
@@ -134,11 +134,18 @@ export function normalisedImpliedVolatility(beta: number, x: number): number {
       if (beta > 0.5 * bMax) return highestBranchIterations(beta, x, s, sLeft, sRight, bMax);
     }
   }
-  return middleIterations(beta, x, s, sLeft, sRight);
+  return middleIterations(beta, x, s, sLeft, sRight, bMax);
 }
 
 /** Objective b(s) − β. */
-function middleIterations(beta: number, x: number, s0: number, sLeft0: number, sRight0: number): number {
+function middleIterations(
+  beta: number,
+  x: number,
+  s0: number,
+  sLeft0: number,
+  sRight0: number,
+  bMax: number,
+): number {
   let s = s0;
   let sLeft = sLeft0;
   let sRight = sRight0;
@@ -155,8 +162,8 @@ function middleIterations(beta: number, x: number, s0: number, sLeft0: number, s
       ds = 0;
     }
     dsPrevious = ds;
-    const b = normalisedBlackCall(x, s);
     const bp = normalisedVega(x, s);
+    const b = s > 0 ? normalisedBlackCallWithVega(x, s, bp, bMax) : 0;
     if (b > beta && s < sRight) sRight = s;
     else if (b < beta && s > sLeft) sLeft = s;
     if (bp <= DBL_MIN) ds = 0.5 * (sLeft + sRight) - s;
@@ -182,6 +189,7 @@ function lowestBranchIterations(
   s0: number,
   sLeft0: number,
   sRight0: number,
+  bMax: number,
 ): number {
   let s = s0;
   let sLeft = sLeft0;
@@ -200,8 +208,8 @@ function lowestBranchIterations(
       ds = 0;
     }
     dsPrevious = ds;
-    const b = normalisedBlackCall(x, s);
     const bp = normalisedVega(x, s);
+    const b = s > 0 ? normalisedBlackCallWithVega(x, s, bp, bMax) : 0;
     if (b > beta && s < sRight) sRight = s;
     else if (b < beta && s > sLeft) sLeft = s;
     if (b <= 0 || bp <= 0) ds = 0.5 * (sLeft + sRight) - s;
@@ -250,8 +258,8 @@ function highestBranchIterations(
       ds = 0;
     }
     dsPrevious = ds;
-    const b = normalisedBlackCall(x, s);
     const bp = normalisedVega(x, s);
+    const b = s > 0 ? normalisedBlackCallWithVega(x, s, bp, bMax) : 0;
     if (b > beta && s < sRight) sRight = s;
     else if (b < beta && s > sLeft) sLeft = s;
     if (b >= bMax || bp <= DBL_MIN) ds = 0.5 * (sLeft + sRight) - s;

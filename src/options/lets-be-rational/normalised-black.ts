@@ -9,10 +9,10 @@
  * three regions, so b is evaluated four ways (§3 of the paper):
  *   I.   h < η = −10 and t small against |h|: an asymptotic expansion in 1/h² (eq. 3.7 family);
  *   II.  t < τ = 2·ε^{1/16}: a Taylor expansion in t (eq. 3.8 family), to t¹⁵;
- *   III. h + t > 0.85: b is dominated by its first term, which Φ gives accurately;
+ *   III. h + t > 0.85: b is dominated by its first term, which is kept whole (b_max minus the rest);
  *   else the difference of two scaled complementary error functions (eq. 3.4), free of cancellation.
  */
-import { erfcx, normCdf } from './erf-cody.js';
+import { erfcx } from './erf-cody.js';
 
 const ONE_OVER_SQRT_2PI = 0.3989422804014327;
 const SQRT_HALF_PI = 1.2533141373155003; // √(2π)/2
@@ -33,17 +33,28 @@ export function normalisedVega(x: number, s: number): number {
 /** b(x,s) for x ≤ 0, s ≥ 0; b(x,0) = 0 (no intrinsic value out of the money). */
 export function normalisedBlackCall(x: number, s: number): number {
   if (!(s > 0)) return 0;
-  // Regions as in the paper, written without division by s.
-  if (x < s * ETA && 0.5 * s * s + x < s * (TAU + ETA)) return asymptoticExpansion(x / s, 0.5 * s);
-  if (0.5 * s < TAU) return smallTExpansion(x / s, 0.5 * s);
-  if (x + 0.5 * s * s > 0.85 * s) {
-    const h = x / s;
-    const t = 0.5 * s;
-    return normCdf(h + t) * Math.exp(0.5 * x) - normCdf(h - t) * Math.exp(-0.5 * x);
-  }
+  return normalisedBlackCallWithVega(x, s, normalisedVega(x, s), Math.exp(0.5 * x));
+}
+
+/**
+ * b(x,s) for s > 0 given its vega b' = exp(−(h²+t²)/2)/√(2π) and b_max = e^{x/2}, which the solver
+ * has at hand: every region's formula is b' times a bracket free of exponentials, so an iteration
+ * pays for one exp, not five.
+ */
+export function normalisedBlackCallWithVega(x: number, s: number, vega: number, bMax: number): number {
   const h = x / s;
   const t = 0.5 * s;
-  return 0.5 * Math.exp(-0.5 * (h * h + t * t)) * (erfcx(-SQRT_HALF * (h + t)) - erfcx(-SQRT_HALF * (h - t)));
+  // Regions as in the paper, written without division by s.
+  if (x < s * ETA && 0.5 * s * s + x < s * (TAU + ETA)) return vega * asymptoticBracket(h, t);
+  if (t < TAU) return vega * smallTBracket(h, t);
+  if (x + 0.5 * s * s > 0.85 * s) {
+    // Φ(h+t)·e^{x/2} = e^{x/2} − ½erfc((h+t)/√2)·e^{x/2} and e^{x/2}·e^{−(h+t)²/2} = e^{−(h²+t²)/2}
+    // (likewise for the second term): b = b_max − √(π/2)·b'·[erfcx((h+t)/√2) + erfcx((t−h)/√2)],
+    // the dominant first term kept whole.
+    return bMax - SQRT_HALF_PI * vega * (erfcx(SQRT_HALF * (h + t)) + erfcx(SQRT_HALF * (t - h)));
+  }
+  // eq. 3.4: b = √(π/2)·b'·[erfcx(−(h+t)/√2) − erfcx(−(h−t)/√2)]
+  return SQRT_HALF_PI * vega * (erfcx(-SQRT_HALF * (h + t)) - erfcx(-SQRT_HALF * (h - t)));
 }
 
 /**
@@ -55,7 +66,7 @@ export function normalisedBlackCall(x: number, s: number): number {
  * recurrence (P, E) ← (P + E, E + e·P) per power, so no binomials and no cancellation. The series is
  * summed until its terms stop mattering (|h+t| ≥ 9.8 here, so the smallest term is far below ε).
  */
-function asymptoticExpansion(h: number, t: number): number {
+function asymptoticBracket(h: number, t: number): number {
   const e = (t / h) * (t / h);
   const r = (h + t) * (h - t);
   const q = (h / r) * (h / r);
@@ -81,7 +92,7 @@ function asymptoticExpansion(h: number, t: number): number {
     if (term < 1e-17 * sum) break;
     previous = term;
   }
-  return ONE_OVER_SQRT_2PI * Math.exp(-0.5 * (h * h + t * t)) * (t / r) * 2 * sum;
+  return (t / r) * 2 * sum;
 }
 
 /**
@@ -89,7 +100,7 @@ function asymptoticExpansion(h: number, t: number): number {
  * since Y' = 1 + h·Y every odd derivative is P_k(h²) + Q_k(h²)·a with a = Y'(h) = 1 + h·Y(h).
  * The polynomials follow from that recurrence (generated exactly, integer coefficients).
  */
-function smallTExpansion(h: number, t: number): number {
+function smallTBracket(h: number, t: number): number {
   const a = 1 + h * SQRT_HALF_PI * erfcx(-SQRT_HALF * h);
   const w = t * t;
   const g = h * h;
@@ -114,5 +125,5 @@ function smallTExpansion(h: number, t: number): number {
         (2027025 + g * (4729725 + g * (2837835 + g * (675675 + g * (75075 + g * (4095 + g * (105 + g)))))))) /
     1307674368000;
   const series = a + w * (y3 + w * (y5 + w * (y7 + w * (y9 + w * (y11 + w * (y13 + w * y15))))));
-  return ONE_OVER_SQRT_2PI * Math.exp(-0.5 * (h * h + t * t)) * 2 * t * series;
+  return 2 * t * series;
 }
