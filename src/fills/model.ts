@@ -155,8 +155,9 @@ export function createFillModel(opts: FillModelOptions): KrxFillModel {
         bar = nextBar;
       }
       const base = fillAt === 'signal_close' ? bar.close : bar.open;
-      const slipped = slip(inst, base, order.side);
-      const price = Math.min(bar.high, Math.max(bar.low, slipped));
+      // Stored prices may carry float noise (399.95000000000005): snap to the instrument's decimals first.
+      const slipped = slip(inst, inst.round(base), order.side);
+      const price = Math.min(inst.round(bar.high), Math.max(inst.round(bar.low), slipped));
       const amount = price * order.quantity * inst.multiplier;
       const isStock = inst.instrument.kind === 'stock';
       const commission = commissionFor(isStock ? stockFees : derivativeFees, amount, order.quantity);
