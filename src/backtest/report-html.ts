@@ -109,11 +109,14 @@ for (const p of data.prices) {
   const s = c.addSeries(LC.CandlestickSeries);
   s.setData(p.candles.map(([time, open, high, low, close]) => ({ time, open, high, low, close })));
   LC.createSeriesMarkers(s, p.markers);
+  c.timeScale().fitContent();
 }
-const e = LC.createChart(box('Equity (won)'), opts(220)).addSeries(LC.LineSeries);
+const ec = LC.createChart(box('Equity (won)'), opts(220)), e = ec.addSeries(LC.LineSeries);
 e.setData(data.equity.map(([time, value]) => ({ time, value })));
-const d = LC.createChart(box('Drawdown (won)'), opts(160)).addSeries(LC.AreaSeries, { lineColor: '#cf222e', topColor: 'rgba(207,34,46,0.1)', bottomColor: 'rgba(207,34,46,0.4)' });
+ec.timeScale().fitContent();
+const dc = LC.createChart(box('Drawdown (won)'), opts(160)), d = dc.addSeries(LC.AreaSeries, { lineColor: '#cf222e', topColor: 'rgba(207,34,46,0.1)', bottomColor: 'rgba(207,34,46,0.4)' });
 d.setData(data.drawdown.map(([time, value]) => ({ time, value })));
+dc.timeScale().fitContent();
 })();`;
 
 export function renderBacktestReport(r: BacktestResult, script: ReportScript): string {

@@ -13,6 +13,7 @@
  */
 import { dateOf, formatKstIso, type KstTime } from '../time/kst.js';
 import type { TradingCalendar } from '../market/calendar/index.js';
+import type { SessionProduct } from '../market/types.js';
 import { UserError } from '../errors.js';
 import {
   NO_COMMISSION,
@@ -80,11 +81,25 @@ export function createFillModel(opts: FillModelOptions): KrxFillModel {
     return i;
   };
 
+  // The calendar lookup costs tens of µs; minutes repeat across symbols and orders, so remember them.
+  const sessionCache = new Map<string, Map<number, string | null>>();
+  const sessionOf = (product: SessionProduct, time: KstTime): string | null => {
+    let byMinute = sessionCache.get(product);
+    if (!byMinute) sessionCache.set(product, (byMinute = new Map()));
+    let key = byMinute.get(time);
+    if (key === undefined) {
+      if (byMinute.size >= 200_000) byMinute.clear();
+      const s = opts.calendar.sessionForCandle(product, time);
+      key = s ? `${product}@${s.open}` : null;
+      byMinute.set(time, key);
+    }
+    return key;
+  };
   /** A key naming the session a candle minute belongs to, or undefined outside every session. */
   const sessionKey = (inst: FillInstrument, time: KstTime): string | undefined => {
     for (const product of inst.products) {
-      const s = opts.calendar.sessionForCandle(product, time);
-      if (s) return `${product}@${s.open}`;
+      const key = sessionOf(product, time);
+      if (key !== null) return key;
     }
     return undefined;
   };
@@ -140,8 +155,9 @@ export function createFillModel(opts: FillModelOptions): KrxFillModel {
         bar = nextBar;
       }
       const base = fillAt === 'signal_close' ? bar.close : bar.open;
-      const slipped = slip(inst, base, order.side);
-      const price = Math.min(bar.high, Math.max(bar.low, slipped));
+      // Stored prices may carry float noise (399.95000000000005): snap to the instrument's decimals first.
+      const slipped = slip(inst, inst.round(base), order.side);
+      const price = Math.min(inst.round(bar.high), Math.max(inst.round(bar.low), slipped));
       const amount = price * order.quantity * inst.multiplier;
       const isStock = inst.instrument.kind === 'stock';
       const commission = commissionFor(isStock ? stockFees : derivativeFees, amount, order.quantity);

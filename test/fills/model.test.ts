@@ -216,3 +216,12 @@ describe('fill model: orders and position limits', () => {
     expect(d.realized).toBe(250_000);
   });
 });
+
+describe('fill model: stored float noise', () => {
+  it('snaps a noisy stored price to the instrument decimals before filling', () => {
+    const m = createFillModel({ calendar, fillAt: 'signal_close' });
+    const buy = m.orderFor(signal('A01612', 'enter_long'), undefined)!;
+    const noisy = 398.95000000000005;
+    expect(m.fill(buy, bar('2026-11-20 10:00', noisy, noisy, noisy, noisy), undefined)!.price).toBe(398.95);
+  });
+});
