@@ -25,6 +25,7 @@ import { createStorage } from './adapters/storage.js';
 import { createMarketData } from './adapters/market.js';
 import { createAggregation } from './adapters/aggregation.js';
 import { createStrategyRunner } from './adapters/strategy.js';
+import { liveStrategies } from '../src/strategy/configured.js';
 
 export class PostgresUnavailableError extends KrtradeError {
   constructor(url: string, cause: unknown) {
@@ -116,7 +117,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       market: createMarketData(accounts, calendar),
       aggregation: createAggregation(n),
       storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
-      strategy: createStrategyRunner(pool, calendar, clock, log),
+      strategy: createStrategyRunner(pool, calendar, clock, log, { live: await liveStrategies(config.strategies) }),
     };
     return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };
   } catch (e) {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { subscriptionsSchema } from '../pipeline/subscriptions.js';
 import { retentionSchema } from '../archive/config.js';
+import { strategiesSchema } from '../strategy/config.js';
 
 const url = z.string().min(1);
 
@@ -116,6 +117,8 @@ export const configSchema = z.object({
     })
     .prefault({}),
   retention: retentionSchema,
+  /** Strategies that run live, in replay and in backtests: see src/strategy/config.ts. */
+  strategies: strategiesSchema,
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
