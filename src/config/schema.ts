@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { subscriptionsSchema } from '../pipeline/subscriptions.js';
 import { retentionSchema } from '../archive/config.js';
 import { strategiesSchema } from '../strategy/config.js';
+import { alertsSchema } from '../alerts/config.js';
 
 const url = z.string().min(1);
 
@@ -119,6 +120,8 @@ export const configSchema = z.object({
   retention: retentionSchema,
   /** Strategies that run live, in replay and in backtests: see src/strategy/config.ts. */
   strategies: strategiesSchema,
+  /** Webhooks for signals and operational events: see src/alerts/config.ts. */
+  alerts: alertsSchema,
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
