@@ -4,6 +4,7 @@ import { subscriptionsSchema } from '../pipeline/subscriptions.js';
 import { retentionSchema } from '../archive/config.js';
 import { strategiesSchema } from '../strategy/config.js';
 import { alertsSchema } from '../alerts/config.js';
+import { paperSchema } from '../paper/config.js';
 
 const url = z.string().min(1);
 
@@ -122,6 +123,8 @@ export const configSchema = z.object({
   strategies: strategiesSchema,
   /** Webhooks for signals and operational events: see src/alerts/config.ts. */
   alerts: alertsSchema,
+  /** The local paper broker fed by live signals: see src/paper/config.ts. */
+  paper: paperSchema,
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
