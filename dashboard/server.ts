@@ -20,6 +20,7 @@ import { selfContained } from './security/self-contained.js';
 import { createMetrics } from './metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
+import { PAPER_PATH, paperRouter } from './charts/paper.js';
 import { CandleFeed } from '../src/live/candle-bus.js';
 import { defaultCalendar, type TradingCalendar } from '../src/market/calendar/index.js';
 
@@ -118,6 +119,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(authenticate, sameOriginActions());
   app.use(BOARD_PATH, (req, res, next) => boards[roleOf(res)](req, res, next));
   const feed = o.prefix ? new CandleFeed(o.redis, o.prefix) : undefined;
+  app.use(PAPER_PATH, paperRouter(o.pool, o.log));
   app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
   app.use(ACTIONS_PATH, adminOnly());
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));

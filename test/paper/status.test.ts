@@ -7,6 +7,11 @@ import { defaultCalendar } from '../../src/market/calendar/index.js';
 import { paperSchema } from '../../src/paper/config.js';
 import { createPaperBroker } from '../../src/paper/index.js';
 import { addMinutes, kstTime } from '../../src/time/kst.js';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/log.js';
+import { PAPER_PATH, paperRouter } from '../../dashboard/charts/paper.js';
 
 const S = 'A01612';
 const T0 = kstTime(2026, 11, 24, 10, 0);
@@ -44,5 +49,24 @@ describe('krtrade paper status', () => {
     expect(text.stdout).toContain('hand  A01612  qty -1 @ 404.00  mark 402.00 (2026-11-24 10:03:00 KST)  realized 500,000 KRW  costs 9,059 KRW  unrealized 500,000 KRW');
     expect(text.stdout).toContain('net 990,941 KRW');
     expect(text.stdout).toContain('2026-11-24 10:02:00 KST  hand  A01612  sell 1 @ 403.00  fees 3,022 KRW');
+  });
+
+  it('serves /charts/paper with the same figures', async () => {
+    const app = express();
+    app.use(PAPER_PATH, paperRouter(db.pool, createLogger({ level: 'silent', stream: new Writable({ write: (_c, _e, cb) => cb() }) })));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${PAPER_PATH}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('<title>paper trading · krtrade</title>');
+      expect(html).toContain('net 990,941 KRW');
+      expect(html).toContain('orders: 0 open, 3 filled, 0 cancelled');
+      expect(html).toMatch(/<tr data-strategy="hand" data-symbol="A01612">.*<td class="num">-1<\/td><td class="num">404\.00<\/td>/);
+      expect(html).toContain('2026-11-24 10:03:00 KST');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
