@@ -124,3 +124,17 @@ describe('alert delivery', () => {
     expect(await emitAlert({ kind: 'Bad Kind', severity: 'info', title: '', time: T, key: 'x' })).toBe(0);
   });
 });
+
+describe('krtrade config check', () => {
+  it('masks webhook URLs and headers', async () => {
+    const { maskedConfig } = await import('../../src/cli/commands/config.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { config } = loadConfig({
+      env: {},
+      overrides: { alerts: { webhooks: [{ name: 'tg', url: `https://api.telegram.org/bot${SECRET}/sendMessage`, format: 'telegram', chatId: '1', headers: { authorization: SECRET } }] } },
+    });
+    const shown = JSON.stringify(maskedConfig(config));
+    expect(shown).not.toContain(SECRET);
+    expect(shown).toContain('https://api.telegram.org/****');
+  });
+});
