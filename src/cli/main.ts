@@ -14,6 +14,7 @@ import { registerKisStreamCommand } from './commands/kis-stream.js';
 import { registerSimCommands } from './commands/sim.js';
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerPaperCommands } from './commands/paper.js';
+import { registerBacktestCommand } from './commands/backtest.js';
 import { exitQuietlyOnBrokenPipe, isBrokenPipe } from './stdio.js';
 import { packageVersion } from './version.js';
 
@@ -37,6 +38,7 @@ registerKisStreamCommand(registerKisCommands(program, ctx), ctx);
 registerSimCommands(program, ctx);
 registerPaperCommands(program, ctx);
 registerArchiveCommand(program, ctx);
+registerBacktestCommand(program, ctx);
 
 try {
   await program.parseAsync(process.argv);
