@@ -42,11 +42,24 @@ async function createOne(entry: StrategyEntry, where: string, issues: string[]):
     }
   }
   if (!isStrategyDefinition(exported)) {
-    // A plain Strategy object takes no params; configured instruments replace its own.
-    if (Object.keys(entry.params).length)
-      issues.push(`${where}.params: ${entry.module} exports a plain strategy without a params schema; remove params or export defineStrategy(...)`);
+    // A plain Strategy object takes params only through a `withParams(params)` factory (the backtest's
+    // convention); configured instruments replace its own.
+    let plain: Strategy = exported;
+    const factory = (exported as { withParams?: unknown }).withParams;
+    if (Object.keys(entry.params).length) {
+      if (typeof factory !== 'function') {
+        issues.push(`${where}.params: ${entry.module} exports a plain strategy without a params schema; remove params or export defineStrategy(...)`);
+        return undefined;
+      }
+      try {
+        plain = (factory as (p: Record<string, unknown>) => Strategy).call(exported, entry.params);
+      } catch (e) {
+        issues.push(`${where}.params: ${errorMessage(e)}`);
+        return undefined;
+      }
+    }
     const list = entry.instruments;
-    return { ...exported, name: entry.name, ...(list ? { instruments: () => [...list] } : {}) };
+    return { ...plain, name: entry.name, ...(list ? { instruments: () => [...list] } : {}) };
   }
   const parsed = exported.params.safeParse(entry.params);
   if (!parsed.success) {

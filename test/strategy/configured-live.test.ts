@@ -27,6 +27,8 @@ const LIVE_MINUTES = 160;
 const entries = strategiesSchema.parse([
   { name: 'bands-tight', module: 'vwap-atr', params: { k: 1.2, atrPeriod: 10 }, instruments: [SYMBOL] },
   { name: 'brk', module: fileURLToPath(new URL('./fixtures/breakout-plugin.ts', import.meta.url)), params: { window: 12 }, instruments: [SYMBOL] },
+  // h7's example plugin (a plain strategy with a withParams factory), on the KOSPI200 front future.
+  { name: 'orb', module: fileURLToPath(new URL('../../examples/strategies/futures-opening-range.ts', import.meta.url)) },
 ]);
 let db: TestDb;
 
@@ -56,7 +58,7 @@ describe('configured strategies: live equals replay', () => {
       `SELECT strategy, "timestamp", symbol, kind, value FROM signals ORDER BY 1, 2, 3, 4`,
     );
     const live = stored.rows.map((r) => key({ ...r, time: r.timestamp }));
-    for (const name of ['bands-tight', 'brk']) {
+    for (const name of ['bands-tight', 'brk', 'orb']) {
       const strategy = await strategyByName(entries, name);
       const r = await replayStrategy(db.pool, strategy, { from: D2, to: D2, calendar: cal });
       const replayed = r.signals.filter((s) => s.time >= minutes[0]! && s.time <= minutes.at(-1)!).map(key).sort();
