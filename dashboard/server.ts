@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
 import { backtestRouter } from './charts/backtest.js';
+import { PAPER_PATH, paperRouter } from './charts/paper.js';
 import { CandleFeed } from '../src/live/candle-bus.js';
 import { defaultCalendar, type TradingCalendar } from '../src/market/calendar/index.js';
 
@@ -119,6 +120,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(authenticate, sameOriginActions());
   app.use(BOARD_PATH, (req, res, next) => boards[roleOf(res)](req, res, next));
   const feed = o.prefix ? new CandleFeed(o.redis, o.prefix) : undefined;
+  app.use(PAPER_PATH, paperRouter(o.pool, o.log));
   app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
   app.use(`${CHARTS_PATH}/backtest`, backtestRouter(o.pool, o.log));
   app.use(ACTIONS_PATH, adminOnly());

@@ -6,6 +6,7 @@ import { defaultAccountName } from '../src/pipeline/subscriptions.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 import { Scheduler } from './scheduler.js';
+import { startAlertDelivery } from './alerts.js';
 import { frontFuture, nearestOptionExpiry, parseInstrumentCode } from '../src/market/instruments/index.js';
 import type { InstrumentRules } from '../src/pipeline/subscriptions.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
@@ -40,6 +41,8 @@ export function startPools(rt: Runtime, kinds: readonly PoolKind[], tuning: Pool
       pools.push(pool);
     }
   }
+  // The strategy pool's process also delivers alerts (its signals are most of them).
+  if (kinds.includes('strategy')) startAlertDelivery(rt);
   rt.log.info({ pools: kinds, concurrency: tuning.concurrency }, 'worker pools started');
   return pools;
 }

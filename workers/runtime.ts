@@ -25,6 +25,9 @@ import { createStorage } from './adapters/storage.js';
 import { createMarketData } from './adapters/market.js';
 import { createAggregation } from './adapters/aggregation.js';
 import { createStrategyRunner } from './adapters/strategy.js';
+import { liveStrategies } from '../src/strategy/configured.js';
+import { setupAlerts } from './alerts.js';
+import { paperAfterBatch } from '../src/paper/index.js';
 
 export class PostgresUnavailableError extends KrtradeError {
   constructor(url: string, cause: unknown) {
@@ -116,7 +119,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       market: createMarketData(accounts, calendar),
       aggregation: createAggregation(n, { calendar, ...config.options }),
       storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
-      strategy: createStrategyRunner(pool, calendar, clock, log),
+      strategy: createStrategyRunner(pool, calendar, clock, log, { live: await liveStrategies(config.strategies), afterBatch: [...paperAfterBatch(pool, config.paper, calendar), ...setupAlerts(config, redis, log, closers)] }),
     };
     return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };
   } catch (e) {

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { subscriptionsSchema } from '../pipeline/subscriptions.js';
 import { retentionSchema } from '../archive/config.js';
+import { strategiesSchema } from '../strategy/config.js';
+import { alertsSchema } from '../alerts/config.js';
+import { paperSchema } from '../paper/config.js';
 
 const url = z.string().min(1);
 
@@ -129,6 +132,12 @@ export const configSchema = z.object({
       riskFreeRate: z.number().min(-0.05).max(0.3).default(0.03),
     })
     .prefault({}),
+  /** Strategies that run live, in replay and in backtests: see src/strategy/config.ts. */
+  strategies: strategiesSchema,
+  /** Webhooks for signals and operational events: see src/alerts/config.ts. */
+  alerts: alertsSchema,
+  /** The local paper broker fed by live signals: see src/paper/config.ts. */
+  paper: paperSchema,
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -130,7 +130,8 @@ export function createVwapAtrStrategy(opts: Partial<VwapAtrParams> = {}): Strate
   return {
     name: opts.name ?? 'vwap-atr',
     version: '1',
-    lookback: LOOKBACK,
+    // A full night session plus the ATR warm-up, whatever the period.
+    lookback: LOOKBACK + Math.max(0, params.atrPeriod - 14),
     instruments: (ctx) => [symbolOf(ctx).code],
     sessions: (ctx) => [{ product: 'night' }, { product: 'derivatives', expiring: symbolOf(ctx).expiring }],
     onBatch(input: StrategyInput): StrategySignal[] {
@@ -140,7 +141,7 @@ export function createVwapAtrStrategy(opts: Partial<VwapAtrParams> = {}): Strate
         input.calendar.sessionForCandle('derivatives', input.time, { expiring }) ??
         input.calendar.sessionForCandle('night', input.time);
       if (!session) return [];
-      const steps = vwapAtrSteps(input.history(symbol, LOOKBACK), session, params);
+      const steps = vwapAtrSteps(input.history(symbol, LOOKBACK + Math.max(0, params.atrPeriod - 14)), session, params);
       const last = steps.at(-1);
       if (!last || last.time !== input.time || last.atr === undefined) return [];
       const levels = {

@@ -23,6 +23,15 @@ export function maskedConfig(config: Config): Config {
     database: { url: maskUrl(config.database.url) },
     redis: { ...config.redis, url: maskUrl(config.redis.url) },
     dashboard: { ...config.dashboard, ...(config.dashboard.password ? { password: '****' } : {}) },
+    // A webhook URL is a credential (Slack/Telegram put the token in the path): show scheme and host only.
+    alerts: {
+      ...config.alerts,
+      webhooks: config.alerts.webhooks.map((w) => ({
+        ...w,
+        url: `${new URL(w.url).origin}/****`,
+        headers: Object.fromEntries(Object.keys(w.headers).map((k) => [k, '****'])),
+      })),
+    },
   };
 }
 

@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { withCliPool } from './db-errors.js';
-import { getStrategy, strategies } from '../../strategy/registry.js';
+import { strategies } from '../../strategy/registry.js';
 import { replayStrategy, type ReplayResult } from '../../strategy/replay.js';
 import { runStrategyBatch } from '../../strategy/runner.js';
 import { loadStrategyPlugin } from '../../strategy/plugin.js';
+import { strategyByName } from '../../strategy/configured.js';
 import { formatKstIso } from '../../time/kst.js';
 import { dateOption, minuteOption } from './options.js';
 import type { Signal } from '../../db/types.js';
@@ -54,7 +55,7 @@ export function registerStrategyCommands(program: Command, ctx: CliContext): voi
         json?: boolean;
       }) => {
         for (const file of opts.plugin ?? []) await loadStrategyPlugin(file);
-        const strategy = getStrategy(opts.strategy);
+        const strategy = await strategyByName(ctx.config().config.strategies, opts.strategy);
         const from = dateOption('--from', opts.from);
         const to = dateOption('--to', opts.to);
         const onDay =
@@ -79,8 +80,10 @@ export function registerStrategyCommands(program: Command, ctx: CliContext): voi
   cmd
     .command('list')
     .description('registered strategies')
+    .option('--plugin <file...>', 'strategy plugin files to load first (.ts, .mts or .js)')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; plugin?: string[] }) => {
+      for (const file of opts.plugin ?? []) await loadStrategyPlugin(file);
       const list = [...strategies.values()].map((s) => ({
         name: s.name,
         version: s.version ?? null,
@@ -107,7 +110,7 @@ export function registerStrategyCommands(program: Command, ctx: CliContext): voi
         json?: boolean;
       }) => {
         for (const file of opts.plugin ?? []) await loadStrategyPlugin(file);
-        const strategy = getStrategy(opts.strategy);
+        const strategy = await strategyByName(ctx.config().config.strategies, opts.strategy);
         const time = minuteOption('--time', opts.time);
         const r = await withCliPool(
           ctx,
