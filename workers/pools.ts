@@ -5,6 +5,7 @@ import { defaultAccountName } from '../src/pipeline/subscriptions.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 import { Scheduler } from './scheduler.js';
+import { pgStoredMinutes } from '../src/repair/stored.js';
 import { frontFuture, nearestOptionExpiry, parseInstrumentCode } from '../src/market/instruments/index.js';
 import type { InstrumentRules } from '../src/pipeline/subscriptions.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
@@ -65,6 +66,8 @@ export function startScheduler(rt: Runtime): Scheduler {
     bufferMs: p.scheduleBufferMs,
     strategyDeadlineMs: p.strategyDeadlineMs,
     strategyDeadlineMinRealMs: p.strategyDeadlineMinRealMs,
+    stored: pgStoredMinutes(rt.pool),
+    lookbackMinutes: rt.config.repair.lookbackMinutes,
   });
   rt.closers.add('scheduler', scheduler);
   scheduler.start();
