@@ -28,11 +28,14 @@ async function pendingBackfill(q: QueueSet, code: string): Promise<{ from: numbe
   return jobs.filter((j) => (j?.data as { code?: string } | undefined)?.code === code).map((j) => j.data as { from: number; to: number });
 }
 
-/** `minutes`: ascending candle minutes of the instrument that no job will fetch otherwise. */
-export async function recoverMinutes(target: CandleTarget & { account: string }, minutes: readonly KstTime[], s: PipelineServices, why: string): Promise<RecoveryOutcome> {
+/**
+ * `minutes`: ascending candle minutes of the instrument that no job will fetch otherwise. `backfillOnly`:
+ * never as live catch-up jobs, whose stage ids a minute's earlier (completed) stages would turn into no-ops.
+ */
+export async function recoverMinutes(target: CandleTarget & { account: string }, minutes: readonly KstTime[], s: PipelineServices, why: string, o: { backfillOnly?: boolean } = {}): Promise<RecoveryOutcome> {
   if (!minutes.length) return 'none';
   const { code, family, account } = target;
-  if (minutes.length <= catchUpLimit(s.clock.speed)) {
+  if (!o.backfillOnly && minutes.length <= catchUpLimit(s.clock.speed)) {
     await s.queues.addBulk('fetch-candles', minutes.map((m) => ({ payload: { code, family, account, minute: m }, opts: { jobId: jobIds.fetchCandles(code, m) } })));
     s.log.info({ code, minutes: minutes.map(formatKstIso) }, `${why}: minutes added as live catch-up jobs`);
     return 'catch-up';

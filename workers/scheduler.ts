@@ -15,7 +15,7 @@ import { type KstTime, type KstDate, addMinutes, formatKstIso, nowInstant, toKst
 import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
 import { dueHorizon, effectiveDeadlineMs, fireTime } from '../src/pipeline/schedule.js';
-import { type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions } from '../src/pipeline/subscriptions.js';
+import { type CandleTarget, type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions } from '../src/pipeline/subscriptions.js';
 import { once } from '../src/pipeline/lifecycle.js';
 import { LIVE_QUEUES } from '../jobs/catalog.js';
 import { type SchedulerSpec, type SyncReport, boardScheduler, candleScheduler, syncSchedulers } from '../jobs/schedulers.js';
@@ -77,6 +77,11 @@ export class Scheduler {
       this.abort.abort(new Error('scheduler closing'));
       await this.loop?.catch(() => undefined);
     });
+  }
+
+  /** The subscribed candle instruments as last resolved, and their trading date (the repair loop's targets). */
+  candleTargets(): { tradingDate?: KstDate; candles: readonly CandleTarget[] } {
+    return this.resolved ? { tradingDate: this.resolved.tradingDate, candles: this.resolved.candles } : { candles: [] };
   }
 
   /** Starts the loop in the background; errors of one tick are logged and the next tick runs. */

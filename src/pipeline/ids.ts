@@ -60,6 +60,8 @@ export function pipelineKeys(prefix: string) {
     schedulerState: `${p}:scheduler-state`,
     /** String: clock spec (JSON) of the simulator embedded in `krtrade run`, for workers joining it; expires unless refreshed. */
     clock: `${p}:clock`,
+    /** String: JSON of the repair loop's last round (missing minutes per instrument); rebuilt every round. */
+    repairState: `${p}:repair-state`,
   };
 }
 export type PipelineKeys = ReturnType<typeof pipelineKeys>;
