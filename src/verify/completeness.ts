@@ -25,6 +25,8 @@ export interface VerifyOptions {
   date: KstDate;
   /** Instruments to check; default: discovered from stored candles (see above). */
   symbols?: readonly string[];
+  /** Checked too when `symbols` is not given: what the pipeline subscribes to (subscribed but empty = missing). */
+  subscribed?: readonly string[];
   calendar?: TradingCalendar;
   /** Write `data_quality` rows (default true). */
   write?: boolean;
@@ -142,7 +144,7 @@ export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Pr
     return { tradingDate: date, tradingDay: false, instruments: [], complete: true };
   const symbols = opts.symbols?.length
     ? [...new Set(opts.symbols)]
-    : await storedSymbols(pool, [date, calendar.previousTradingDay(date)]);
+    : [...new Set([...(await storedSymbols(pool, [date, calendar.previousTradingDay(date)])), ...(opts.subscribed ?? [])])].sort();
   const results: InstrumentCompleteness[] = [];
   for (const instrument of symbols) {
     let c: Classified;
