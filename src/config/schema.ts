@@ -1,6 +1,7 @@
 /** The one config schema. Every section has defaults, so an empty config runs against the simulator. */
 import { z } from 'zod';
 import { subscriptionsSchema } from '../pipeline/subscriptions.js';
+import { repairConfigSchema } from '../repair/config.js';
 import { retentionSchema } from '../archive/config.js';
 import { strategiesSchema } from '../strategy/config.js';
 import { alertsSchema } from '../alerts/config.js';
@@ -138,6 +139,7 @@ export const configSchema = z.object({
   alerts: alertsSchema,
   /** The local paper broker fed by live signals: see src/paper/config.ts. */
   paper: paperSchema,
+  repair: repairConfigSchema,
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

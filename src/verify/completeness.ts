@@ -25,11 +25,18 @@ export interface VerifyOptions {
   date: KstDate;
   /** Instruments to check; default: discovered from stored candles (see above). */
   symbols?: readonly string[];
+  /** Checked too when `symbols` is not given: what the pipeline subscribes to (subscribed but empty = missing). */
+  subscribed?: readonly string[];
   calendar?: TradingCalendar;
   /** Write `data_quality` rows (default true). */
   write?: boolean;
   /** `checked_at` of the rows (default: the database's current KST time). */
   checkedAt?: KstTime;
+  /**
+   * Only minutes before this count (the session so far: minutes that have closed). Default: every minute of
+   * the date (a date whose sessions are over).
+   */
+  upTo?: KstTime;
 }
 
 export interface InstrumentCompleteness {
@@ -106,16 +113,17 @@ async function checkInstrument(
   instrument: string,
   date: KstDate,
   c: Classified,
+  upTo?: KstTime,
 ): Promise<InstrumentCompleteness> {
   const expiring = c.expiry === date;
   const expected = new Set<number>();
   for (const product of c.sessions) {
     const opts = product === 'derivatives' && expiring ? { expiring: true } : {};
-    for (const m of calendar.candleMinutes(product, date, opts)) expected.add(m);
+    for (const m of calendar.candleMinutes(product, date, opts)) if (upTo === undefined || m < upTo) expected.add(m);
   }
   const present = new Set<number>(await minutesPresent(pool, { symbol: instrument, tradingDate: date }));
   const missingMinutes = [...expected].filter((m) => !present.has(m)).sort((a, b) => a - b) as KstTime[];
-  const unexpectedMinutes = [...present].filter((m) => !expected.has(m)).sort((a, b) => a - b) as KstTime[];
+  const unexpectedMinutes = [...present].filter((m) => !expected.has(m) && (upTo === undefined || m < upTo)).sort((a, b) => a - b) as KstTime[];
   return {
     instrument,
     tradingDate: date,
@@ -136,7 +144,7 @@ export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Pr
     return { tradingDate: date, tradingDay: false, instruments: [], complete: true };
   const symbols = opts.symbols?.length
     ? [...new Set(opts.symbols)]
-    : await storedSymbols(pool, [date, calendar.previousTradingDay(date)]);
+    : [...new Set([...(await storedSymbols(pool, [date, calendar.previousTradingDay(date)])), ...(opts.subscribed ?? [])])].sort();
   const results: InstrumentCompleteness[] = [];
   for (const instrument of symbols) {
     let c: Classified;
@@ -151,7 +159,7 @@ export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Pr
       if (opts.symbols?.length) results.push(notChecked(instrument, date));
       continue;
     }
-    results.push(await checkInstrument(pool, calendar, instrument, date, c));
+    results.push(await checkInstrument(pool, calendar, instrument, date, c, opts.upTo));
   }
   const report: CompletenessReport = {
     tradingDate: date,

@@ -10,7 +10,8 @@ afterEach(async () => {
   env = undefined;
 });
 
-interface Result { minutes: number; pages: number; stored: number; failed: unknown[] }
+/** `expected` / `stored`: closed candle minutes of the range, and how many of them PostgreSQL has. */
+interface Result { expected: number; stored: number; fetched: number; failed: unknown[] }
 
 describe('krtrade backfill', () => {
   it('stores every candle of a date range once, run twice; a bad symbol is one clear line', async () => {
@@ -21,9 +22,9 @@ describe('krtrade backfill', () => {
     expect(first.stderr).toBe('');
     const r1 = JSON.parse(first.stdout) as Result;
     expect(r1.failed).toEqual([]);
-    expect(r1.stored).toBe(r1.pages);
-    expect(r1.pages).toBeGreaterThan(3);
-    expect(r1.minutes).toBe(381 + 120);
+    expect(r1.expected).toBe(381 + 120);
+    expect(r1.stored).toBe(r1.expected);
+    expect(first.code).toBe(0);
 
     const from = parseKst('2026-11-23 09:00') as KstTime;
     const to = parseKst('2026-11-24 11:00') as KstTime;
@@ -37,7 +38,19 @@ describe('krtrade backfill', () => {
     expect(stored).toEqual(simBars.map((b) => ({ t: b.time, close: b.close, volume: b.volume })));
 
     const second = await runCli(args, { env: env.childEnv, timeoutMs: 60_000 });
-    expect((JSON.parse(second.stdout) as Result).failed).toEqual([]);
+    // Nothing stored is fetched again: only minutes that closed since the first run (real-speed clock).
+    const r2 = JSON.parse(second.stdout) as Result;
+    expect(r2).toMatchObject({ failed: [], stored: r2.expected });
+    expect(r2.fetched).toBe(r2.expected - r1.expected);
+    expect(await read()).toEqual(stored);
+
+    // Rows lost after a completed run: a repeat fetches exactly those (completed job ids do not make it a no-op).
+    const del = await env.rt.pool.query(`DELETE FROM candles_1m WHERE symbol = '005930' AND "timestamp" >= $1 AND "timestamp" < $2`, [formatKst(parseKst('2026-11-24 09:30')), formatKst(parseKst('2026-11-24 10:30'))]);
+    expect(del.rowCount).toBe(60);
+    const third = await runCli(args.slice(0, -1), { env: env.childEnv, timeoutMs: 60_000 });
+    // (The clock runs at real speed: by now a minute or two more of 11-24 may have closed.)
+    expect(third.stdout.trim()).toMatch(/^005930 2026-11-23T09:00:00 … 2026-11-24T\d\d:\d\d:00: (\d+)\/\1 minutes stored$/);
+    expect(third.code).toBe(0);
     expect(await read()).toEqual(stored);
 
     const bad = await runCli(['backfill', '--symbol', 'XYZ', '--from', '2026-11-23', '--to', '2026-11-24'], { env: env.childEnv });
@@ -55,7 +68,8 @@ describe('krtrade backfill', () => {
     expect(res.failed).toEqual([]);
     const cal = defaultCalendar();
     const expected = [...cal.candleMinutes('night', '2026-11-25' as KstDate), ...cal.candleMinutes('derivatives', '2026-11-25' as KstDate)].filter((m) => m <= parseKst('2026-11-25 09:29'));
-    expect(res.minutes).toBe(expected.length);
+    expect(res.expected).toBe(expected.length);
+    expect(res.stored).toBe(expected.length);
     const stored = (await env.rt.pool.query<{ t: KstTime; close: number; d: string }>(
       `SELECT "timestamp" AS t, close, trading_date::text AS d FROM candles_1m WHERE symbol = 'A01612' ORDER BY 1`,
     )).rows;

@@ -5,14 +5,17 @@ import { SingleBar, Presets } from 'cli-progress';
 import { type CliContext, intOption } from '../context.js';
 import { UserError } from '../../errors.js';
 import { clockFromEnv } from '../../time/clock.js';
-import { parseKstDate, formatKstIso, toKst } from '../../time/kst.js';
+import { parseKstDate, formatKstIso, toKst, addMinutes } from '../../time/kst.js';
+import { randomBytes } from 'node:crypto';
 import { parseInstrumentCode } from '../../market/instruments/index.js';
 import { SIMULATOR_ACCOUNT, defaultAccountName } from '../../pipeline/subscriptions.js';
 import { QUEUE_NAMES, type QueueName } from '../../../jobs/catalog.js';
 import { POOL_KINDS } from '../../../workers/pools.js';
 import { parsePoolKind, serveAll, serveDashboardOnly, serveWorker } from '../../../workers/serve.js';
 import { formatStatus, pauseLive, pipelineStatus, resumeLive, withQueues } from '../../../workers/admin.js';
-import { enqueueBackfill, planBackfill, waitForBackfill } from '../../../workers/backfill.js';
+import { enqueueBackfill, missingPlan, pipelineClock, planBackfill, waitForBackfill } from '../../../workers/backfill.js';
+import { pgStoredMinutes } from '../../repair/stored.js';
+import { withCliPool } from './db-errors.js';
 import { loadCalendar } from '../../../workers/runtime.js';
 import { ENDPOINTS } from '../../kis/spec/index.js';
 
@@ -95,15 +98,16 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
 
   program
     .command('backfill')
-    .description('fetch and store past minute candles of one instrument (jobs paged to the KIS row cap; safe to repeat)')
+    .description('fetch and store the missing past minute candles of one instrument (jobs paged to the KIS row cap; safe to repeat); exit 1 while any is missing')
     .requiredOption('--symbol <code>', 'KIS code: futures A01612 / 101W09, stock 005930')
     .requiredOption('--from <date>', 'first trading date, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last trading date, YYYY-MM-DD')
     .addOption(new Option('--kind <kind>', 'data kind').choices(['candles', 'board']).default('candles'))
     .option('--account <name>', 'KIS account name from config (default: the first)')
     .option('--no-wait', 'enqueue and exit without waiting for the jobs')
+    .option('--force', 'refetch minutes that are already stored too')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { symbol: string; from: string; to: string; kind: string; account?: string; wait: boolean; json?: boolean }) => {
+    .action(async (o: { symbol: string; from: string; to: string; kind: string; account?: string; wait: boolean; force?: boolean; json?: boolean }) => {
       if (o.kind === 'board') {
         throw new UserError('backfill --kind board: KIS keeps no option-board history (the board is a live snapshot); boards are collected live by the scheduler');
       }
@@ -119,25 +123,51 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
         throw new UserError(`--account ${account}: no KIS account is configured, so the workers use the simulator (account "${SIMULATOR_ACCOUNT}"); drop --account or configure kis.accounts`);
       }
       const cap = (family === 'stock' ? ENDPOINTS.stockMinutesPast.rowCap : ENDPOINTS.foMinutes.rowCap) ?? 30;
-      const plan = planBackfill(inst.code, family, from, to, loadCalendar(config), cap, toKst(clockFromEnv().now()), inst.expiry);
-      if (plan.pages.length === 0) throw new UserError(`backfill: no trading minutes for ${o.symbol} between ${from} and ${to}`);
-      await withQueues(config, ctx.logger(), async (q) => {
-        const e = await enqueueBackfill(q, plan, account);
-        const head = `${o.symbol}: ${plan.minutes} minutes in ${e.pages.length} jobs (${formatKstIso(plan.pages[0]!.from)} … ${formatKstIso(plan.pages.at(-1)!.to)})`;
+      await withCliPool(ctx, 'krtrade-backfill', (pool) => withQueues(config, ctx.logger(), async (q, redis) => {
+        // The pipeline's clock (an accelerated simulator's too): minutes that have not happened are never planned.
+        const now = toKst((await pipelineClock(redis, config.redis.prefix)).now());
+        const plan = planBackfill(inst.code, family, from, to, loadCalendar(config), cap, now, inst.expiry);
+        if (plan.expected.length === 0) throw new UserError(`backfill: no closed trading minutes for ${o.symbol} between ${from} and ${to}`);
+        const stored = pgStoredMinutes(pool);
+        const range = [plan.expected[0]!, addMinutes(plan.expected.at(-1)!, 1)] as const;
+        const storedNow = async () => {
+          const have = await stored.candleMinutes(inst.code, ...range);
+          return plan.expected.filter((m) => have.has(m)).length;
+        };
+        const work = missingPlan(plan, o.force ? new Set() : await stored.candleMinutes(inst.code, ...range), cap);
+        const total = plan.expected.length;
+        const head = `${o.symbol} ${formatKstIso(plan.expected[0]!)} … ${formatKstIso(plan.expected.at(-1)!)}`;
+        if (!work.pages.length) {
+          const n = await storedNow();
+          ctx.print({ symbol: o.symbol, expected: total, stored: n, fetched: 0, failed: [] }, !!o.json, () => `${head}: ${n}/${total} minutes stored (nothing missing to fetch)`);
+          if (n < total) process.exitCode = 1;
+          return;
+        }
+        const e = await enqueueBackfill(q, work, account, randomBytes(4).toString('hex'));
         if (!o.wait) {
-          ctx.print({ symbol: o.symbol, minutes: plan.minutes, jobs: e.pages.map((p) => p.fetchId), retried: e.retried }, !!o.json, () => `enqueued ${head}`);
+          ctx.print({ symbol: o.symbol, expected: total, missing: work.minutes, jobs: e.pages.map((p) => p.fetchId) }, !!o.json, () => `${head}: enqueued ${work.minutes} missing of ${total} minutes in ${e.pages.length} jobs`);
           return;
         }
         if ((await q.queues.backfill.getWorkersCount()) === 0) process.stderr.write('note: no worker serves the backfill queue yet; start `krtrade worker fetch` or `krtrade run`\n');
-        const bar = new SingleBar({ format: 'backfill [{bar}] {value}/{total} pages | {failed} failed', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
-        if (!o.json) bar.start(e.pages.length, 0, { failed: 0 });
-        const p = await waitForBackfill(q, e, (pr) => !o.json && bar.update(pr.done + pr.failed.length, { failed: pr.failed.length }));
-        if (!o.json) bar.stop();
-        ctx.print({ symbol: o.symbol, minutes: plan.minutes, pages: p.total, stored: p.done, failed: p.failed }, !!o.json, () =>
-          p.failed.length ? `${head}: ${p.failed.length} pages failed:\n${p.failed.map((f) => `  ${f.page}: ${f.reason}`).join('\n')}` : `${head}: done`,
+        const bar = new SingleBar({ format: 'backfill [{bar}] {value}/{total} minutes stored | {failed} pages failed', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+        if (!o.json) bar.start(total, await storedNow(), { failed: 0 });
+        let shown = Date.now();
+        const p = await waitForBackfill(q, e, (pr) => {
+          if (o.json || Date.now() - shown < 1_000) return;
+          shown = Date.now();
+          void storedNow().then((n) => bar.update(n, { failed: pr.failed.length }), () => undefined);
+        });
+        const n = await storedNow();
+        if (!o.json) {
+          bar.update(n, { failed: p.failed.length });
+          bar.stop();
+        }
+        const failedText = p.failed.length ? `; ${p.failed.length} pages failed:\n${p.failed.map((f) => `  ${f.page}: ${f.reason}`).join('\n')}` : '';
+        ctx.print({ symbol: o.symbol, expected: total, stored: n, fetched: work.minutes, failed: p.failed }, !!o.json, () =>
+          `${head}: ${n}/${total} minutes stored${n < total ? ` (${total - n} still missing: KIS had no bar for them, or a page failed)` : ''}${failedText}`,
         );
-        if (p.failed.length) process.exitCode = 1;
-      });
+        if (p.failed.length || n < total) process.exitCode = 1;
+      }), { max: 2 });
     });
 
   program

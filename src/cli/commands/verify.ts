@@ -1,9 +1,26 @@
-/** `krtrade verify`: are all expected candles stored? Exit code 1 when something is missing. */
+/**
+ * `krtrade verify`: are all expected candles stored? Only minutes that have closed count; the default date
+ * is the last trading date whose sessions are over (`--today`: the session so far); instruments the
+ * pipeline subscribes to count even with nothing stored. `--repair` enqueues backfills for what is missing,
+ * waits, and verifies again. Exit code 1 while something is missing.
+ */
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { UserError } from '../../errors.js';
 import { withCliPool } from './db-errors.js';
 import { verifyCompleteness, minuteRuns, type CompletenessReport } from '../../verify/completeness.js';
-import { formatKst, formatKstIso, type KstTime } from '../../time/kst.js';
+import { type KstDate, type KstTime, dateOf, floorMinute, formatKst, formatKstIso, toKst } from '../../time/kst.js';
+import { clockFromEnv } from '../../time/clock.js';
+import type { TradingCalendar } from '../../market/calendar/index.js';
+import { parseInstrumentCode } from '../../market/instruments/index.js';
+import { defaultAccountName, resolveSubscriptions } from '../../pipeline/subscriptions.js';
+import { minuteRanges } from '../../repair/missing.js';
+import { loadCalendar } from '../../../workers/runtime.js';
+import { instrumentRules } from '../../../workers/pools.js';
+import { withQueues } from '../../../workers/admin.js';
+import { enqueueBackfill, waitForBackfill } from '../../../workers/backfill.js';
+import { pages } from '../../pipeline/schedule.js';
 import { dateOption } from './options.js';
 
 /** `MM-DD HH:MM` */
@@ -12,7 +29,7 @@ const hhmm = (t: KstTime): string => formatKst(t).slice(5, 16);
 function reportText(r: CompletenessReport): string {
   if (!r.tradingDay) return `${r.tradingDate} is not a trading day: nothing expected`;
   if (r.instruments.length === 0)
-    return `${r.tradingDate}: no instruments with stored candles (name some with --symbol)`;
+    return `${r.tradingDate}: no instruments with stored candles and none subscribed (name some with --symbol)`;
   const lines = [
     `${r.tradingDate}: ${r.complete ? 'complete' : 'INCOMPLETE'} (${r.instruments.length} instruments)`,
   ];
@@ -33,32 +50,57 @@ function reportText(r: CompletenessReport): string {
   return lines.join('\n');
 }
 
+/** The newest trading date whose every session has closed by `now`. */
+export function lastClosedTradingDate(calendar: TradingCalendar, now: KstTime): KstDate {
+  let d = dateOf(now);
+  if (!calendar.isTradingDay(d) || calendar.sessionsOn(d).some((s) => s.close > now)) d = calendar.previousTradingDay(d);
+  return d;
+}
+
+/** The trading date the session at `now` belongs to (today's, or the next one's during a night session). */
+function currentTradingDate(calendar: TradingCalendar, now: KstTime): KstDate {
+  const d = calendar.tradingDateAt('night', now) ?? calendar.tradingDateAt('derivatives', now) ?? calendar.tradingDateAt('stocks', now) ?? dateOf(now);
+  if (!calendar.isTradingDay(d)) throw new UserError(`verify --today: ${d} is not a trading day; use --date`);
+  return d;
+}
+
 export function registerVerifyCommands(program: Command, ctx: CliContext): void {
   program
     .command('verify')
     .description(
-      'compare expected candle minutes (calendar) with stored ones; writes data_quality; exit 1 if anything is missing',
+      'compare expected candle minutes (calendar, closed ones) with stored ones; writes data_quality; exit 1 if anything is missing',
     )
-    .requiredOption('--date <date>', 'trading date YYYY-MM-DD')
+    .option('--date <date>', 'trading date YYYY-MM-DD (default: the last trading date whose sessions are over)')
+    .option('--today', 'the current trading date, minutes closed so far')
     .option(
       '--symbol <code...>',
-      'instruments to check (default: those with candles that day or the previous trading day)',
+      'instruments to check (default: the subscribed ones and those with candles that day or the previous trading day)',
     )
+    .option('--repair', 'enqueue backfills for the missing minutes, wait, verify again (needs running fetch workers)')
     .option('--no-write', 'do not write data_quality rows')
     .option('--json', 'print JSON')
-    .action(async (opts: { date: string; symbol?: string[]; write: boolean; json?: boolean }) => {
-      const date = dateOption('--date', opts.date);
-      const r = await withCliPool(
+    .action(async (opts: { date?: string; today?: boolean; symbol?: string[]; repair?: boolean; write: boolean; json?: boolean }) => {
+      if (opts.date && opts.today) throw new UserError('verify: give --date or --today, not both');
+      const { config } = ctx.config();
+      const calendar = loadCalendar(config);
+      const now = toKst(clockFromEnv().now());
+      const date = opts.date ? dateOption('--date', opts.date) : opts.today ? currentTradingDate(calendar, now) : lastClosedTradingDate(calendar, now);
+      // Minutes that have not closed yet are not missing.
+      const upTo = floorMinute(now);
+      const subscribed = calendar.isTradingDay(date)
+        ? resolveSubscriptions(config.pipeline.subscriptions, date, instrumentRules(calendar), defaultAccountName(config)).candles.map((c) => c.code)
+        : [];
+      const check = (write: boolean) => withCliPool(
         ctx,
         'krtrade-verify',
-        (pool) =>
-          verifyCompleteness(pool, {
-            date,
-            write: opts.write,
-            ...(opts.symbol ? { symbols: opts.symbol } : {}),
-          }),
+        (pool) => verifyCompleteness(pool, { date, calendar, write, upTo, ...(opts.symbol ? { symbols: opts.symbol } : { subscribed }) }),
         { max: 2 },
       );
+      let r = await check(opts.write && !opts.repair);
+      if (opts.repair && !r.complete) {
+        await repair(ctx, r);
+        r = await check(opts.write);
+      }
       const json = {
         ...r,
         instruments: r.instruments.map((i) => ({
@@ -70,4 +112,23 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
       ctx.print(json, !!opts.json, () => reportText(r));
       if (!r.complete) process.exitCode = 1;
     });
+}
+
+/** Backfill pages over exactly the missing minutes of each incomplete instrument; waits until each page is stored or failed. */
+async function repair(ctx: CliContext, r: CompletenessReport): Promise<void> {
+  const { config } = ctx.config();
+  const account = defaultAccountName(config);
+  await withQueues(config, ctx.logger(), async (q) => {
+    if ((await q.queues.backfill.getWorkersCount()) === 0) process.stderr.write('note: no worker serves the backfill queue yet; start `krtrade worker fetch` or `krtrade run`\n');
+    const tag = randomBytes(4).toString('hex');
+    for (const i of r.instruments) {
+      if (i.error || !i.missingMinutes.length) continue;
+      const inst = parseInstrumentCode(i.instrument);
+      if (inst.kind === 'call' || inst.kind === 'put') continue;
+      const plan = { code: inst.code, family: inst.family, pages: minuteRanges(i.missingMinutes).flatMap((x) => pages(x.from, x.to, 30)), minutes: i.missingMinutes.length, expected: i.missingMinutes };
+      const e = await enqueueBackfill(q, plan, account, tag);
+      const p = await waitForBackfill(q, e, () => undefined);
+      for (const f of p.failed) process.stderr.write(`verify --repair: ${i.instrument} ${f.page}: ${f.reason}\n`);
+    }
+  });
 }
