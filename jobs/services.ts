@@ -14,6 +14,7 @@ import type { FireTimes } from '../src/pipeline/fire-times.js';
 import type { MinuteBatches } from './barrier.js';
 import type { BoardPayload, CandlePayload, MatrixRowPayload } from './payloads.js';
 import type { QueueSet } from './queues.js';
+import type { Quarantine } from './quarantine.js';
 
 export interface CandleTarget {
   code: string;
@@ -71,4 +72,6 @@ export interface PipelineServices {
   aggregation: Aggregation;
   storage: Storage;
   strategy: StrategyRunner;
+  /** Where KIS answers still broken after the last attempt are kept (absent: they are only logged). */
+  quarantine?: Quarantine;
 }

@@ -25,6 +25,7 @@ import { createStorage } from './adapters/storage.js';
 import { createMarketData } from './adapters/market.js';
 import { createAggregation } from './adapters/aggregation.js';
 import { createStrategyRunner } from './adapters/strategy.js';
+import { createQuarantine } from './adapters/quarantine.js';
 
 export class PostgresUnavailableError extends KrtradeError {
   constructor(url: string, cause: unknown) {
@@ -117,6 +118,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       aggregation: createAggregation(n),
       storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
       strategy: createStrategyRunner(pool, calendar, clock, log),
+      quarantine: createQuarantine(pool),
     };
     return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };
   } catch (e) {
