@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { createPool } from '../../src/db/pool.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createRuntime, type Runtime } from '../../workers/runtime.js';
-import { startPools, type PoolKind, POOL_KINDS } from '../../workers/pools.js';
+import { startPools, startScheduler, type PoolKind, POOL_KINDS } from '../../workers/pools.js';
 import { REDIS_URL, deleteKeys, testPrefix } from '../helpers/redis.js';
 
 export interface ChaosEnv {
@@ -29,6 +29,9 @@ export interface ChaosOptions {
   databaseUrl: string;
   redisUrl?: string;
   pools?: readonly PoolKind[];
+  /** Pipeline subscriptions; with `scheduler`, the live job schedulers run too. */
+  subscriptions?: unknown[];
+  scheduler?: boolean;
 }
 
 export async function startChaosEnv(o: ChaosOptions): Promise<ChaosEnv> {
@@ -43,6 +46,8 @@ export async function startChaosEnv(o: ChaosOptions): Promise<ChaosEnv> {
     kis: { accounts: [account], rateLimit: { realPerSecond: 200, optionBoardPerSecond: 50 } },
     database: { url: o.databaseUrl },
     redis: { url: redisUrl, prefix },
+    // As in the e2e harness: a real-time floor for the strategy deadline on a loaded CI machine.
+    pipeline: { scheduleBufferMs: 2_000, strategyDeadlineMs: 50_000, strategyDeadlineMinRealMs: 5_000, ...(o.subscriptions ? { subscriptions: o.subscriptions } : {}) },
     log: { level: 'info' },
   });
   const logLines: string[] = [];
@@ -56,6 +61,7 @@ export async function startChaosEnv(o: ChaosOptions): Promise<ChaosEnv> {
   const log = createLogger({ level: 'info', stream: sink });
   const rt = await createRuntime(config, sim.clock, log, 'chaos');
   startPools(rt, o.pools ?? POOL_KINDS, { concurrency: 4, lockDurationMs: 3_000 });
+  if (o.scheduler) startScheduler(rt);
   let closed: Promise<void> | undefined;
   return {
     sim, rt, config, prefix, logLines,
