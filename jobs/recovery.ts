@@ -1,13 +1,18 @@
 /**
- * Handing missed minutes of one instrument back to the pipeline: a few (a busy moment, a scheduler firing
+ * Handing missing minutes of one instrument back to the pipeline: a few (a busy moment, a scheduler firing
  * that ran a little late) as live catch-up jobs, strategy batch included; more (an outage, a start in
- * mid-session) as one backfill per instrument, paged, never a pile of stale per-minute jobs. Option boards
- * have no history at KIS: beyond the few, their minutes stay missed (and say so).
+ * mid-session, a Redis wipe) as backfill pages over exactly the missing runs, never a pile of stale
+ * per-minute jobs. Backfill pages get a fresh id per enqueue (a page completed earlier must not make a repeat
+ * a no-op while its rows are missing), and minutes a pending backfill page already covers are not enqueued
+ * twice. Option boards have no history at KIS: beyond the few, their minutes stay missed (and say so).
  */
-import { type KstTime, addMinutes, formatKstIso } from '../src/time/kst.js';
+import { randomBytes } from 'node:crypto';
+import { type KstTime, formatKstIso } from '../src/time/kst.js';
 import { catchUpLimit, pages } from '../src/pipeline/schedule.js';
 import { jobIds } from '../src/pipeline/ids.js';
+import { minuteRanges } from '../src/repair/missing.js';
 import type { PayloadInput } from './catalog.js';
+import type { QueueSet } from './queues.js';
 import type { CandleTarget, PipelineServices } from './services.js';
 
 /** One recovery backfill job covers at most this many minutes (the fetch pages KIS underneath). */
@@ -15,21 +20,38 @@ export const RECOVERY_PAGE_MINUTES = 480;
 
 export type RecoveryOutcome = 'none' | 'catch-up' | 'backfill';
 
-/** `minutes`: ascending candle minutes of the instrument that no job will fetch otherwise. */
-export async function recoverMinutes(target: CandleTarget & { account: string }, minutes: readonly KstTime[], s: PipelineServices, why: string): Promise<RecoveryOutcome> {
+const PENDING_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children'] as const;
+
+/** Minutes of `code` that a backfill page not yet finished will fetch anyway. */
+async function pendingBackfill(q: QueueSet, code: string): Promise<{ from: number; to: number }[]> {
+  const jobs = await q.queues.backfill.getJobs([...PENDING_STATES]);
+  return jobs.filter((j) => (j?.data as { code?: string } | undefined)?.code === code).map((j) => j.data as { from: number; to: number });
+}
+
+/**
+ * `minutes`: ascending candle minutes of the instrument that no job will fetch otherwise. `backfillOnly`:
+ * never as live catch-up jobs, whose stage ids a minute's earlier (completed) stages would turn into no-ops.
+ */
+export async function recoverMinutes(target: CandleTarget & { account: string }, minutes: readonly KstTime[], s: PipelineServices, why: string, o: { backfillOnly?: boolean } = {}): Promise<RecoveryOutcome> {
   if (!minutes.length) return 'none';
-  const first = minutes[0]!;
-  const last = minutes.at(-1)!;
   const { code, family, account } = target;
-  if (minutes.length <= catchUpLimit(s.clock.speed)) {
+  if (!o.backfillOnly && minutes.length <= catchUpLimit(s.clock.speed)) {
     await s.queues.addBulk('fetch-candles', minutes.map((m) => ({ payload: { code, family, account, minute: m }, opts: { jobId: jobIds.fetchCandles(code, m) } })));
     s.log.info({ code, minutes: minutes.map(formatKstIso) }, `${why}: minutes added as live catch-up jobs`);
     return 'catch-up';
   }
-  for (const p of pages(first, addMinutes(last, 1), RECOVERY_PAGE_MINUTES)) {
-    await s.queues.add('backfill-candles', { code, family, account, from: p.from, to: p.to }, { jobId: jobIds.backfillCandles(code, p.from, p.to) });
+  const pending = await pendingBackfill(s.queues, code);
+  const left = minutes.filter((m) => !pending.some((p) => m >= p.from && m < p.to));
+  if (!left.length) return 'none';
+  const tag = randomBytes(4).toString('hex');
+  let jobs = 0;
+  for (const run of minuteRanges(left)) {
+    for (const p of pages(run.from, run.to, RECOVERY_PAGE_MINUTES)) {
+      await s.queues.add('backfill-candles', { code, family, account, from: p.from, to: p.to }, { jobId: jobIds.repairCandles(code, p.from, p.to, tag) });
+      jobs++;
+    }
   }
-  s.log.info({ code, from: formatKstIso(first), to: formatKstIso(last), minutes: minutes.length }, `${why}: one backfill instead of per-minute jobs`);
+  s.log.info({ code, from: formatKstIso(left[0]!), to: formatKstIso(left.at(-1)!), minutes: left.length, jobs }, `${why}: backfill of the missing minutes instead of per-minute jobs`);
   return 'backfill';
 }
 

@@ -50,6 +50,17 @@ export interface SyncReport {
   /** Their chain of firings had ended (the firing at `lastFired` ran, no next was added): upserted again. */
   rearmed: { spec: SchedulerSpec; lastFired: number }[];
   removed: string[];
+  /**
+   * Scheduler id → real ms of the first firing of each scheduler upserted here (created, updated, re-armed):
+   * minutes before the one it stands for are for recovery, whatever the clock read when the sync began.
+   */
+  firstFiring: Map<string, number>;
+}
+
+/** BullMQ's job id of a scheduler firing is `repeat:<scheduler id>:<fire ms>`. */
+function firingMs(job: { id?: string } | undefined): number | undefined {
+  const ms = Number(job?.id?.split(':').at(-1));
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 const templateOf = (s: SchedulerSpec) => ({ name: s.job, data: s.data, opts: catalog[s.job].options });
@@ -69,7 +80,11 @@ export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly
   const raw = await redis.zrange(fetch.keys.repeat!, 0, -1, 'WITHSCORES');
   const existing = new Map<string, number>();
   for (let i = 0; i < raw.length; i += 2) existing.set(raw[i]!, Number(raw[i + 1]));
-  const report: SyncReport = { created: [], updated: [], rearmed: [], removed: [] };
+  const report: SyncReport = { created: [], updated: [], rearmed: [], removed: [], firstFiring: new Map() };
+  const upsert = async (spec: SchedulerSpec, template = templateOf(spec)) => {
+    const ms = firingMs(await fetch.upsertJobScheduler(spec.id, { pattern: spec.pattern }, template));
+    if (ms !== undefined) report.firstFiring.set(spec.id, ms);
+  };
   const wantedIds = new Set(wanted.map((s) => s.id));
   for (const id of existing.keys()) {
     if (wantedIds.has(id)) continue;
@@ -79,12 +94,12 @@ export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly
   for (const spec of wanted) {
     const next = existing.get(spec.id);
     if (next === undefined) {
-      await fetch.upsertJobScheduler(spec.id, { pattern: spec.pattern }, templateOf(spec));
+      await upsert(spec);
       report.created.push(spec);
       continue;
     }
     if (next < o.overdueBeforeMs && !PENDING.has(await fetch.getJobState(`repeat:${spec.id}:${next}`))) {
-      await fetch.upsertJobScheduler(spec.id, { pattern: spec.pattern }, templateOf(spec));
+      await upsert(spec);
       report.rearmed.push({ spec, lastFired: next });
       continue;
     }
@@ -92,7 +107,7 @@ export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly
     const cur = await fetch.getJobScheduler(spec.id);
     const want = templateOf(spec);
     if (cur && cur.pattern === spec.pattern && cur.name === want.name && isDeepStrictEqual(cur.template?.data, want.data) && isDeepStrictEqual(cur.template?.opts, want.opts)) continue;
-    await fetch.upsertJobScheduler(spec.id, { pattern: spec.pattern }, want);
+    await upsert(spec, want);
     report.updated.push({ spec, ...(next <= o.nowMs ? { dropped: { firedAt: next, pattern: cur?.pattern ?? spec.pattern } } : {}) });
   }
   return report;

@@ -5,6 +5,8 @@ import { defaultAccountName } from '../src/pipeline/subscriptions.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { Runtime } from './runtime.js';
 import { Scheduler } from './scheduler.js';
+import { pgStoredMinutes } from '../src/repair/stored.js';
+import { RepairLoop } from '../jobs/repair.js';
 import { frontFuture, nearestOptionExpiry, parseInstrumentCode } from '../src/market/instruments/index.js';
 import type { InstrumentRules } from '../src/pipeline/subscriptions.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
@@ -65,8 +67,14 @@ export function startScheduler(rt: Runtime): Scheduler {
     bufferMs: p.scheduleBufferMs,
     strategyDeadlineMs: p.strategyDeadlineMs,
     strategyDeadlineMinRealMs: p.strategyDeadlineMinRealMs,
+    stored: pgStoredMinutes(rt.pool),
+    lookbackMinutes: rt.config.repair.lookbackMinutes,
   });
   rt.closers.add('scheduler', scheduler);
   scheduler.start();
+  // Verify-and-repair from PostgreSQL every few minutes (jobs/repair.ts); closed before the scheduler.
+  const repair = new RepairLoop({ services: rt.services, stored: pgStoredMinutes(rt.pool), pool: rt.pool, calendar: rt.calendar, config: rt.config.repair, targets: () => scheduler.candleTargets() });
+  rt.closers.add('repair', repair);
+  repair.start();
   return scheduler;
 }

@@ -5,8 +5,9 @@
  * clock minute and keeps the rest true:
  * - subscriptions re-resolved when the trading date changes (expiry rollover), the job schedulers synced
  *   to them, and the collection plan the strategy barrier reads published;
- * - the session's minutes before a new scheduler's first firing recovered (catch-up jobs or one backfill);
- * - a scheduler whose chain of firings ended re-armed, its missed minutes recovered;
+ * - the session's minutes before a new scheduler's first firing recovered (catch-up jobs or backfills),
+ *   computed as calendar-expected minus stored in PostgreSQL (a Redis wipe forgets everything else);
+ * - a scheduler whose chain of firings ended re-armed, its missed minutes (those not stored) recovered;
  * - the live queues paused outside every subscribed session and resumed before the next one (unless an
  *   operator paused them by hand).
  */
@@ -14,12 +15,14 @@ import { type KstTime, type KstDate, addMinutes, formatKstIso, nowInstant, toKst
 import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
 import { dueHorizon, effectiveDeadlineMs, fireTime } from '../src/pipeline/schedule.js';
-import { type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions } from '../src/pipeline/subscriptions.js';
+import { type CandleTarget, type InstrumentRules, type ResolvedSubscriptions, type Subscription, resolveSubscriptions } from '../src/pipeline/subscriptions.js';
 import { once } from '../src/pipeline/lifecycle.js';
 import { LIVE_QUEUES } from '../jobs/catalog.js';
 import { type SchedulerSpec, type SyncReport, boardScheduler, candleScheduler, syncSchedulers } from '../jobs/schedulers.js';
 import { recoverMinutes } from '../jobs/recovery.js';
 import { applyMarketHours } from '../jobs/pause-intent.js';
+import type { StoredMinutes } from '../src/repair/stored.js';
+import { missingCandleMinutes } from '../src/repair/missing.js';
 import type { PipelineServices } from '../jobs/services.js';
 
 const MINUTE = 60_000;
@@ -37,6 +40,10 @@ export interface SchedulerOptions {
   strategyDeadlineMs: number;
   /** Least real time between a minute's fetch firing and its strategy deadline (default 0: none). */
   strategyDeadlineMinRealMs?: number;
+  /** What PostgreSQL has: recovery enqueues expected minus stored. */
+  stored: StoredMinutes;
+  /** A created scheduler also recovers this many minutes before its session (default 0: the session so far). */
+  lookbackMinutes?: number;
 }
 
 export interface TickReport {
@@ -71,6 +78,11 @@ export class Scheduler {
       this.abort.abort(new Error('scheduler closing'));
       await this.loop?.catch(() => undefined);
     });
+  }
+
+  /** The subscribed candle instruments as last resolved, and their trading date (the repair loop's targets). */
+  candleTargets(): { tradingDate?: KstDate; candles: readonly CandleTarget[] } {
+    return this.resolved ? { tradingDate: this.resolved.tradingDate, candles: this.resolved.candles } : { candles: [] };
   }
 
   /** Starts the loop in the background; errors of one tick are logged and the next tick runs. */
@@ -124,8 +136,11 @@ export class Scheduler {
     const overdueBeforeMs = nowMs - Math.max(5_000, s.clock.toRealMs(MINUTE));
     const sync = await syncSchedulers(s.queues, s.redis, this.specs, { full: this.fullSync, overdueBeforeMs, nowMs });
     this.fullSync = false;
-    const recovered = await this.recover(now, sync);
-    const { active, paused } = await this.pauseOrResume(now);
+    // Read the clock again: the Redis calls above block through a Redis outage, and minutes that closed
+    // meanwhile belong to the recovery (a stale "now" left them to nobody).
+    const after = toKst(s.clock.now());
+    const recovered = await this.recover(after, sync);
+    const { active, paused } = await this.pauseOrResume(after);
     const report: TickReport = {
       at: now, tradingDate: r.tradingDate, schedulers: this.specs.length,
       created: sync.created.length, updated: sync.updated.length, rearmed: sync.rearmed.length, removed: sync.removed.length, recovered, active, paused,
@@ -138,20 +153,24 @@ export class Scheduler {
   }
 
   /**
-   * Candle minutes that no firing will fetch: for a new scheduler, the session so far (after the newest
-   * stored minute); for a re-armed one, those after its last firing; for an updated one whose due firing
-   * the upsert replaced, that firing's minute on. Boards have no history at KIS.
+   * Candle minutes that no firing will fetch and PostgreSQL does not have: for a new scheduler, the session
+   * so far (plus the look-back); for a re-armed one, those after its last firing; for an updated one whose
+   * due firing the upsert replaced, that firing's minute on. Boards have no history at KIS.
    */
   private async recover(now: KstTime, sync: SyncReport): Promise<number> {
     const s = this.o.services;
     const index = s.fireTimes.index;
     const horizon = dueHorizon(now, this.o.bufferMs);
-    const lastData = sync.created.length ? await s.stats.lastData() : new Map<string, KstTime>();
+    // Up to the minute before the scheduler's first firing: that firing and later ones fetch the rest.
+    const upTo = (spec: SchedulerSpec): KstTime => {
+      const first = sync.firstFiring.get(spec.id);
+      return first === undefined ? horizon : addMinutes(s.fireTimes.minuteOf(s.fireTimes.pattern(spec.pattern), first), -1);
+    };
+    const lookback = this.o.lookbackMinutes ?? 0;
     const gaps: { spec: SchedulerSpec; after: KstTime }[] = [
       ...sync.created.map((spec) => {
         const baseline = index.sessionBaseline(spec.products, horizon, spec.expiry);
-        const stored = spec.candle ? lastData.get(spec.candle.code) : undefined;
-        return { spec, after: (stored !== undefined && stored > baseline ? stored : baseline) as KstTime };
+        return { spec, after: Math.min(baseline, addMinutes(horizon, -lookback)) as KstTime };
       }),
       ...sync.rearmed.map(({ spec, lastFired }) => ({ spec, after: s.fireTimes.minuteOf(s.fireTimes.pattern(spec.pattern), lastFired) })),
       ...sync.updated.flatMap(({ spec, dropped }) => (dropped ? [{ spec, after: addMinutes(s.fireTimes.minuteOf(s.fireTimes.pattern(dropped.pattern), dropped.firedAt), -1) }] : [])),
@@ -159,7 +178,7 @@ export class Scheduler {
     let n = 0;
     for (const { spec, after } of gaps) {
       if (!spec.candle) continue;
-      const minutes = index.between(spec.products, after, horizon, spec.expiry);
+      const minutes = await missingCandleMinutes(index, this.o.stored, { code: spec.candle.code, products: spec.products, ...(spec.expiry ? { expiry: spec.expiry } : {}) }, after, upTo(spec));
       if ((await recoverMinutes(spec.candle, minutes, s, `scheduler ${spec.id} (re)created`)) !== 'none') n++;
     }
     return n;

@@ -1,6 +1,7 @@
 /** The one config schema. Every section has defaults, so an empty config runs against the simulator. */
 import { z } from 'zod';
 import { subscriptionsSchema } from '../pipeline/subscriptions.js';
+import { repairConfigSchema } from '../repair/config.js';
 import { retentionSchema } from '../archive/config.js';
 
 const url = z.string().min(1);
@@ -116,6 +117,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   retention: retentionSchema,
+  repair: repairConfigSchema,
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

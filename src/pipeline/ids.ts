@@ -28,6 +28,11 @@ export const jobIds = {
   fetchCandles: (code: string, minute: KstTime) => `candles:${part(code)}:${minuteLabel(minute)}`,
   fetchBoard: (boardKey: string, minute: KstTime) => `board:${part(boardKey)}:${minuteLabel(minute)}`,
   backfillCandles: (code: string, from: KstTime, to: KstTime) => `backfill-candles:${part(code)}:${minuteLabel(from)}-${minuteLabel(to)}`,
+  /**
+   * A repair page: unique per enqueue (`tag`), because a completed page kept 24 h under the plain id would turn
+   * a repeat into a no-op while its rows are missing again (deleted, lost in an outage).
+   */
+  repairCandles: (code: string, from: KstTime, to: KstTime, tag: string) => `backfill-candles:${part(code)}:${minuteLabel(from)}-${minuteLabel(to)}-${part(tag)}`,
   /** A later stage of one unit of work (a live minute, a backfill page): the unit's id with a stage prefix. */
   stage: (stage: 'agg' | 'up', unitId: string) => {
     const [kind, subject, rest] = unitId.split(':');
@@ -57,6 +62,8 @@ export function pipelineKeys(prefix: string) {
     schedulerState: `${p}:scheduler-state`,
     /** String: clock spec (JSON) of the simulator embedded in `krtrade run`, for workers joining it; expires unless refreshed. */
     clock: `${p}:clock`,
+    /** String: JSON of the repair loop's last round (missing minutes per instrument); rebuilt every round. */
+    repairState: `${p}:repair-state`,
   };
 }
 export type PipelineKeys = ReturnType<typeof pipelineKeys>;

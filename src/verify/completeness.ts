@@ -30,6 +30,11 @@ export interface VerifyOptions {
   write?: boolean;
   /** `checked_at` of the rows (default: the database's current KST time). */
   checkedAt?: KstTime;
+  /**
+   * Only minutes before this count (the session so far: minutes that have closed). Default: every minute of
+   * the date (a date whose sessions are over).
+   */
+  upTo?: KstTime;
 }
 
 export interface InstrumentCompleteness {
@@ -106,16 +111,17 @@ async function checkInstrument(
   instrument: string,
   date: KstDate,
   c: Classified,
+  upTo?: KstTime,
 ): Promise<InstrumentCompleteness> {
   const expiring = c.expiry === date;
   const expected = new Set<number>();
   for (const product of c.sessions) {
     const opts = product === 'derivatives' && expiring ? { expiring: true } : {};
-    for (const m of calendar.candleMinutes(product, date, opts)) expected.add(m);
+    for (const m of calendar.candleMinutes(product, date, opts)) if (upTo === undefined || m < upTo) expected.add(m);
   }
   const present = new Set<number>(await minutesPresent(pool, { symbol: instrument, tradingDate: date }));
   const missingMinutes = [...expected].filter((m) => !present.has(m)).sort((a, b) => a - b) as KstTime[];
-  const unexpectedMinutes = [...present].filter((m) => !expected.has(m)).sort((a, b) => a - b) as KstTime[];
+  const unexpectedMinutes = [...present].filter((m) => !expected.has(m) && (upTo === undefined || m < upTo)).sort((a, b) => a - b) as KstTime[];
   return {
     instrument,
     tradingDate: date,
@@ -151,7 +157,7 @@ export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Pr
       if (opts.symbols?.length) results.push(notChecked(instrument, date));
       continue;
     }
-    results.push(await checkInstrument(pool, calendar, instrument, date, c));
+    results.push(await checkInstrument(pool, calendar, instrument, date, c, opts.upTo));
   }
   const report: CompletenessReport = {
     tradingDate: date,

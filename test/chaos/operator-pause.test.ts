@@ -28,6 +28,8 @@ const tick = (at: string) =>
   new Scheduler({
     services: { ...h!.services, clock: clockAt(at) },
     calendar, rules: instrumentRules(calendar), subscriptions: subs, defaultAccount: 'main', bufferMs: 2_000, strategyDeadlineMs: 20_000,
+    // Pauses only: no database behind this scheduler, nothing stored.
+    stored: { candleMinutes: () => Promise.resolve(new Set<number>()) },
   }).tick();
 
 describe('operator pauses', () => {

@@ -38,6 +38,8 @@ function scheduler(harness: QueueHarness, o: { clock?: Clock; subs?: typeof SUBS
     defaultAccount: 'main',
     bufferMs: 2_000,
     strategyDeadlineMs: 20_000,
+    // Nothing stored: every expected minute of the window is missing.
+    stored: { candleMinutes: () => Promise.resolve(new Set<number>()) },
   });
 }
 
@@ -81,7 +83,8 @@ describe('scheduler', () => {
     expect(delayed).toHaveLength(3);
     expect(delayed.every((id) => id.startsWith('repeat:'))).toBe(true);
     // The minutes before the first firing: one backfill per instrument (boards have no history at KIS).
-    expect(await jobIdsOf(h, 'backfill')).toEqual(['backfill-candles:005930:202611240900-202611240905', 'backfill-candles:A01612:202611240845-202611240905']);
+    // (Repair pages carry a fresh tag per enqueue: a page completed before must not make a repeat a no-op.)
+    expect((await jobIdsOf(h, 'backfill')).map((id) => id.replace(/-[0-9a-f]{8}$/, ''))).toEqual(['backfill-candles:005930:202611240900-202611240905', 'backfill-candles:A01612:202611240845-202611240905']);
     expect(JSON.parse((await h.redis.get(h.services.keys.plan))!)).toEqual({
       deadlineMs: 20_000,
       candles: [{ code: '005930', products: ['stocks'] }, { code: 'A01612', products: ['derivatives', 'night'], expiry: '2026-12-10' }],
@@ -111,12 +114,13 @@ describe('scheduler', () => {
 
   it('an update that replaces a firing already due but not taken hands that minute back', async () => {
     // 60×: a simulated minute per real second.
-    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 10:00:58', 60));
+    // Starts 12 simulated s (0.2 real s) before the 10:00 firing, so the first tick's own work never reaches it.
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 10:00:50', 60));
     const stocks = (account: string) => [subscriptionSchema.parse({ rule: 'stocks', codes: ['005930'], account })];
     await scheduler(h, { subs: stocks('main') }).tick();
     // The 10:00 firing (10:01:02) comes due while no worker takes it (paused by an operator).
     await h.services.queues.queues.fetch.pause();
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 600));
     const r = await scheduler(h, { subs: stocks('second') }).tick();
     expect(r).toMatchObject({ updated: 1, recovered: 1 });
     // BullMQ's upsert replaced the due firing; its minute (and any after it up to the newest closed) comes back
@@ -144,7 +148,8 @@ describe('scheduler', () => {
 
   it('re-arms a scheduler whose chain of firings ended and hands its missed minutes back as live catch-up jobs', async () => {
     // 60×: a simulated minute per real second.
-    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 09:05:59', 60));
+    // 12 simulated s (0.2 real s) before the 09:05 firing: the first tick's own work never reaches it.
+    h = queueHarness(testPrefix('sched'), clockAt('2026-11-24 09:05:50', 60));
     const stocksOnly = [SUBS[0]!];
     await scheduler(h, { subs: stocksOnly }).tick();
     // A worker without krtrade's repeat strategy takes the 09:05 firing: it runs, but no next firing is added.
@@ -152,7 +157,8 @@ describe('scheduler', () => {
     foreign.on('error', () => undefined);
     const q = h.services.queues.queues.fetch;
     const until = Date.now() + 10_000;
-    while ((await q.getJobCountByTypes('completed')) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    // Until the firing itself (not only the catch-up jobs before it) has been taken and run.
+    while ((await q.getJobCountByTypes('delayed', 'waiting', 'prioritized', 'active')) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     await foreign.close();
     foreign = undefined;
     expect(await jobIdsOf(h, 'fetch', ['delayed', 'waiting', 'prioritized'])).toEqual([]);

@@ -61,6 +61,7 @@ describe('subscriptions', () => {
       new Scheduler({
         services: { ...h!.services, clock: new AcceleratedClock(toInstant(parseKst(t)), 1e-9) },
         calendar, rules, subscriptions: [SUBS[0]!], defaultAccount: 'main', bufferMs: 2_000, strategyDeadlineMs: 20_000,
+        stored: { candleMinutes: () => Promise.resolve(new Set<number>()) },
       });
     const schedulers = async () => (await h!.services.queues.queues.fetch.getJobSchedulers()).map((x) => `${x.key} ${x.pattern}`);
     expect(await at('2026-12-10 10:00:03').tick()).toMatchObject({ tradingDate: '2026-12-10', created: 1 });
