@@ -3,11 +3,11 @@
  * `npm run chaos` (CHAOS_FULL=1): every scenario below, with the issue's durations. Each prints expected /
  * stored / duplicates / wrong / time to complete after the fault ended, and fails on anything missing,
  * duplicated or wrong. Pending (see docs/operations.md "Faults and what the system does"): kill -9 of worker
- * processes, Redis restarted empty (needs the PostgreSQL-truth recovery), WebSocket drops (stream worker).
+ * processes, WebSocket drops (stream worker).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
-import { startOwnPostgres, type OwnPostgres } from './own-services.js';
+import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from './own-services.js';
 import { startChaosEnv, type ChaosEnv } from './harness.js';
 import { type Fault, SCENARIO_SUBSCRIPTIONS, formatResult, runScenario } from './scenario.js';
 
@@ -19,13 +19,13 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 }, 60_000);
 
-async function scenario(fault: Fault, databaseUrl?: string) {
+async function scenario(fault: Fault, databaseUrl?: string, redisUrl?: string) {
   let db: TestDb | undefined;
   if (!databaseUrl) {
     db = await createTestDb({ migrate: false });
     closers.push(() => db!.drop());
   }
-  const env: ChaosEnv = await startChaosEnv({ start: '2026-11-24T10:00:30', speed: SPEED, databaseUrl: databaseUrl ?? db!.url, subscriptions: SCENARIO_SUBSCRIPTIONS, scheduler: true });
+  const env: ChaosEnv = await startChaosEnv({ start: '2026-11-24T10:00:30', speed: SPEED, databaseUrl: databaseUrl ?? db!.url, ...(redisUrl ? { redisUrl } : {}), subscriptions: SCENARIO_SUBSCRIPTIONS, scheduler: true });
   closers.push(() => env.close());
   const r = await runScenario(env, fault, { cleanMs: 60_000, maxWaitMs: 30_000 });
   process.stdout.write(`chaos: ${formatResult(r)}\n`);
@@ -59,5 +59,12 @@ describe('fault suite', () => {
     closers.push(() => pg.drop());
     // 60 s of wall-clock outage, whatever the clock speed: the fault is about the database, not the market.
     await scenario({ name: 'PostgreSQL down 60 s', durationMs: 60_000 * SPEED, start: () => pg.stop(), end: () => pg.start() }, pg.url);
+  }, 300_000);
+
+  it.runIf(FULL)('Redis restarted empty after 30 s down', async () => {
+    const redis: OwnRedis = await startOwnRedis();
+    closers.push(() => redis.close());
+    // kill -9 of a Redis without persistence: queues, job schedulers and marks are gone when it comes back.
+    await scenario({ name: 'Redis down 30 s, restarted empty', durationMs: 30_000 * SPEED, start: () => redis.kill(), end: () => redis.start() }, undefined, redis.url);
   }, 300_000);
 });
