@@ -26,6 +26,7 @@ import { createMarketData } from './adapters/market.js';
 import { createAggregation } from './adapters/aggregation.js';
 import { createStrategyRunner } from './adapters/strategy.js';
 import { createQuarantine } from './adapters/quarantine.js';
+import { LogThrottle } from '../src/log-throttle.js';
 
 export class PostgresUnavailableError extends KrtradeError {
   constructor(url: string, cause: unknown) {
@@ -93,7 +94,9 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
   const closers = new CloseStack(log);
   const pool = createPool(config.database.url, { max: 10, applicationName: name });
   // A dropped idle connection must be logged, not crash the process (pg emits 'error' on the pool).
-  pool.on('error', (e: Error) => log.warn({ err: errorMessage(e) }, 'postgres pool error (connection dropped; the pool reconnects)'));
+  // One line per 10 s: a PostgreSQL restart drops every idle connection at once.
+  const quiet = new LogThrottle(log);
+  pool.on('error', (e: Error) => quiet.warn('postgres-pool', { err: errorMessage(e) }, 'postgres pool error (connection dropped; the pool reconnects)'));
   closers.add('postgres', () => pool.end());
   try {
     await checkPostgres(pool, config.database.url);
