@@ -45,6 +45,12 @@ export async function health(d: HealthDeps) {
   const now = toKst(d.clock.now());
   const last = redis.ok ? await d.stats.lastData().catch(() => new Map()) : new Map();
   const instruments = [...last].map(([code, t]) => ({ instrument: code, lastMinute: formatKstIso(t), lagSeconds: Math.max(0, Math.round((now - (t + 60_000)) / 1000)) }));
-  const ok = redis.ok && postgres.ok;
-  return { status: ok ? (kis.ok ? 'ok' : 'degraded') : 'down', now: formatKstIso(now), redis, postgres, kis, instruments };
+  // Any unreachable service is "degraded", never "down": every process keeps running through an outage and
+  // resumes by itself when the service returns (jobs wait for it), so a probe restarting them would not help.
+  const problems = [
+    ...(redis.ok ? [] : [`redis unreachable (${redis.error}): jobs and schedules wait; they resume when Redis returns`]),
+    ...(postgres.ok ? [] : [`postgres unreachable (${postgres.error}): writes wait; they resume when PostgreSQL returns`]),
+    ...(kis.ok ? [] : [`kis unreachable (${kis.error})`]),
+  ];
+  return { status: problems.length ? 'degraded' : 'ok', problems, now: formatKstIso(now), redis, postgres, kis, instruments };
 }

@@ -21,6 +21,8 @@ const COUNTERS: Record<CounterName, CounterSpec> = {
   kis_errors: { help: 'KIS call errors, per KIS error code (or error type)', labels: ['code'] },
   rate_limit_waits: { help: 'Times a job was sent back to wait for the KIS rate limit', labels: ['code'] },
   rows_written: { help: 'Rows inserted or changed in Postgres, per table group', labels: ['table'] },
+  dependency_waits: { help: 'Times a job waited (attempt kept) for an unreachable PostgreSQL, Redis or KIS', labels: ['dependency'] },
+  quarantined: { help: 'Jobs whose KIS answer stayed broken after the last attempt (raw body in rejected_rows)', labels: ['job'] },
 };
 
 export function createMetrics(opts: { stats: PipelineStats; queues: Queues; clock: Clock }): Registry {

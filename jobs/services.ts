@@ -15,6 +15,7 @@ import type { MinuteBatches } from './barrier.js';
 import type { BoardPayload, CandlePayload, MatrixRowPayload } from './payloads.js';
 import type { QueueSet } from './queues.js';
 import type { BoardAnalyticsPayload } from './payloads-options.js';
+import type { Quarantine } from './quarantine.js';
 
 export interface CandleTarget {
   code: string;
@@ -74,4 +75,6 @@ export interface PipelineServices {
   aggregation: Aggregation;
   storage: Storage;
   strategy: StrategyRunner;
+  /** Where KIS answers still broken after the last attempt are kept (absent: they are only logged). */
+  quarantine?: Quarantine;
 }

@@ -7,10 +7,14 @@ import { formatKstIso, instant, nowInstant, toKst } from '../src/time/kst.js';
 import { checkRedis, createRedis } from '../src/pipeline/redis.js';
 import { LIVE_QUEUES, QUEUE_NAMES, type QueueName } from '../jobs/catalog.js';
 import { createQueues, type QueueSet } from '../jobs/queues.js';
+import { type PauseIntent, clearPause, readPauses, recordPause } from '../jobs/pause-intent.js';
+import { userInfo } from 'node:os';
 
 export interface QueueStatus {
   queue: QueueName;
   paused: boolean;
+  /** Who paused it (`cli`, `bull-board`, `scheduler`) and when (KST), when recorded. */
+  pausedBy?: PauseIntent;
   workers: number;
   counts: Record<string, number>;
 }
@@ -44,13 +48,15 @@ export async function withQueues<T>(config: Config, log: Logger, fn: (q: QueueSe
 
 export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string): Promise<PipelineStatus> {
   const keys = pipelineKeys(prefix);
+  const pauses = await readPauses(redis, keys.pauseIntent);
   const queues = await Promise.all(
     QUEUE_NAMES.map(async (name): Promise<QueueStatus> => {
       const queue = q.queues[name];
       const [paused, workers, counts] = await Promise.all([
         queue.isPaused(), queue.getWorkersCount(), queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
       ]);
-      return { queue: name, paused, workers, counts };
+      const by = paused ? pauses[name] : undefined;
+      return { queue: name, paused, ...(by ? { pausedBy: by } : {}), workers, counts };
     }),
   );
   const state = await redis.get(keys.schedulerState);
@@ -62,15 +68,32 @@ export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string):
 
 /** Operator pause: sticks until `resume` (the scheduler does not auto-resume while it is set). */
 export async function pauseLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = LIVE_QUEUES): Promise<void> {
-  await redis.set(pipelineKeys(prefix).manualPause, formatKstIso(toKst(nowInstant())));
+  const keys = pipelineKeys(prefix);
+  const now = toKst(nowInstant());
+  await redis.set(keys.manualPause, formatKstIso(now));
+  const user = operatorName();
+  for (const n of queues) await recordPause(redis, keys.pauseIntent, n, 'cli', now, user);
   await Promise.all(queues.map((n) => q.queues[n].pause()));
 }
 
 /** Clears the operator pause; the scheduler pauses again by itself if the market is closed. */
 export async function resumeLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = QUEUE_NAMES): Promise<void> {
-  await redis.del(pipelineKeys(prefix).manualPause);
+  const keys = pipelineKeys(prefix);
+  await redis.del(keys.manualPause);
   await Promise.all(queues.map((n) => q.queues[n].resume()));
+  await clearPause(redis, keys.pauseIntent, queues);
 }
+
+/** The OS user running the CLI, for "paused by cli (kim) at …"; absent when the system cannot say. */
+function operatorName(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const describePause = (p: PauseIntent): string => `by ${p.by}${p.user ? ` (${p.user})` : ''} at ${p.at.replace('T', ' ')}`;
 
 export function formatStatus(s: PipelineStatus): string {
   const lines = ['times: KST wall-clock', `manual pause: ${s.manualPause ? 'yes' : 'no'}`];
@@ -86,5 +109,6 @@ export function formatStatus(s: PipelineStatus): string {
       `${q.queue.padEnd(11)} ${(q.paused ? 'paused' : 'running').padEnd(8)} ${String(q.workers).padStart(7)}  ${String(waiting).padStart(7)}  ${String(c.active ?? 0).padStart(6)}  ${String(c.delayed ?? 0).padStart(7)}  ${String(c.completed ?? 0).padStart(9)}  ${String(c.failed ?? 0).padStart(6)}`,
     );
   }
+  for (const q of s.queues) if (q.pausedBy) lines.push(`${q.queue} paused ${describePause(q.pausedBy)}`);
   return lines.join('\n');
 }

@@ -6,10 +6,14 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type QueueName, isJobName, jobsOfQueue, parsePayload } from '../jobs/catalog.js';
 import { classifyError, errorCode } from '../jobs/errors.js';
+import type { DependencyPorts } from '../jobs/dependency.js';
 import type { HandlerMap } from '../jobs/handlers/index.js';
 import type { PipelineServices } from '../jobs/services.js';
 import { KrtradeError, errorMessage } from '../src/errors.js';
 import { once } from '../src/pipeline/lifecycle.js';
+import { LogThrottle } from '../src/log-throttle.js';
+import { exhaustedOnBrokenBody, quarantineEntry } from '../jobs/quarantine.js';
+import { DependencyWait, sleep } from './dependency-wait.js';
 
 export class MissingHandlerError extends KrtradeError {
   constructor(queue: string, jobs: string[]) {
@@ -27,6 +31,8 @@ export interface PoolOptions {
   /** Lock held by an active job; a killed worker's jobs are recovered as stalled after about this long. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Ports of PostgreSQL and Redis, to name which one a refused socket belongs to in logs. */
+  dependencyPorts?: DependencyPorts;
 }
 
 export interface WorkerPool {
@@ -42,6 +48,9 @@ export function createWorkerPool(opts: PoolOptions): WorkerPool {
   if (missing.length) throw new MissingHandlerError(opts.queue, missing);
   const s = opts.services;
   const log = s.log.child({ queue: opts.queue });
+  // An outage fails every job and makes BullMQ report every blocked call: one line per kind per 10 s.
+  const quiet = new LogThrottle(log);
+  const waits = new DependencyWait();
 
   const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
     const name = job.name;
@@ -56,8 +65,29 @@ export function createWorkerPool(opts: PoolOptions): WorkerPool {
     try {
       return await handler(payload, signal ? { job, signal, services: s } : { job, services: s });
     } catch (e) {
-      const outcome = classifyError(e);
+      const outcome = classifyError(e, opts.dependencyPorts);
+      if (outcome.kind === 'dependency-down') {
+        // The service is down, not the job: wait for it without spending an attempt (BullMQ's rate-limit path).
+        const waitMs = waits.failed(outcome.dependency);
+        quiet.warn(`down:${outcome.dependency}`, { dependency: outcome.dependency, job: name, err: outcome.reason, waitMs },
+          `${outcome.dependency} is unreachable; the ${opts.queue} worker waits for it (the job keeps its attempts)`);
+        await s.stats.inc('dependency_waits', [outcome.dependency]).catch(() => undefined);
+        if (outcome.dependency === 'redis') await sleep(waitMs, signal);
+        else await s.queues.queues[opts.queue].rateLimit(waitMs);
+        throw Worker.RateLimitError();
+      }
       if (name.startsWith('fetch') || name.startsWith('backfill')) await s.stats.inc('kis_errors', [errorCode(e)]);
+      if (outcome.kind === 'retry' && exhaustedOnBrokenBody(e, job)) {
+        const entry = quarantineEntry(e, job);
+        try {
+          await s.quarantine?.record(entry, e.message);
+        } catch (qe) {
+          quiet.warn('quarantine', { err: errorMessage(qe) }, 'could not quarantine a broken KIS body');
+        }
+        await s.stats.inc('quarantined', [name]);
+        log.warn({ jobId: job.id, job: name, endpoint: entry.endpoint, attempts: entry.attempts }, 'KIS body still broken after the last attempt: quarantined (rejected_rows); the repair loop refetches the minute');
+        throw new UnrecoverableError(`${e.message}; quarantined after ${entry.attempts} attempts`);
+      }
       if (outcome.kind === 'rate-limit') {
         // The queue waits; the job goes back to waiting without using an attempt.
         await s.stats.inc('rate_limit_waits', [outcome.code]);
@@ -80,11 +110,14 @@ export function createWorkerPool(opts: PoolOptions): WorkerPool {
     // The worker that takes a scheduler's job adds its next firing (BullMQ), so it needs krtrade's repeat strategy.
     settings: { repeatStrategy: s.fireTimes.repeatStrategy },
   });
-  worker.on('error', (e: Error) => log.error({ err: errorMessage(e) }, 'worker error'));
-  worker.on('completed', (job: Job) => void s.stats.inc('jobs_completed', [opts.queue, job.name]));
+  worker.on('error', (e: Error) => quiet.error('worker', { err: errorMessage(e) }, 'worker error'));
+  worker.on('completed', (job: Job) => {
+    waits.succeeded();
+    void s.stats.inc('jobs_completed', [opts.queue, job.name]);
+  });
   worker.on('failed', (job: Job | undefined, e: Error) => {
     void s.stats.inc('jobs_failed', [opts.queue, job?.name ?? 'unknown']);
-    log.warn({ jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: e.message }, 'job attempt failed');
+    quiet.warn(`failed:${job?.name ?? 'unknown'}`, { jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: e.message }, 'job attempt failed');
   });
   worker.on('stalled', (jobId: string) => log.warn({ jobId }, 'stalled job recovered (its worker died or hung)'));
 

@@ -28,6 +28,8 @@ import { createStrategyRunner } from './adapters/strategy.js';
 import { liveStrategies } from '../src/strategy/configured.js';
 import { setupAlerts } from './alerts.js';
 import { paperAfterBatch } from '../src/paper/index.js';
+import { createQuarantine } from './adapters/quarantine.js';
+import { LogThrottle } from '../src/log-throttle.js';
 
 export class PostgresUnavailableError extends KrtradeError {
   constructor(url: string, cause: unknown) {
@@ -95,7 +97,9 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
   const closers = new CloseStack(log);
   const pool = createPool(config.database.url, { max: 10, applicationName: name });
   // A dropped idle connection must be logged, not crash the process (pg emits 'error' on the pool).
-  pool.on('error', (e: Error) => log.warn({ err: errorMessage(e) }, 'postgres pool error (connection dropped; the pool reconnects)'));
+  // One line per 10 s: a PostgreSQL restart drops every idle connection at once.
+  const quiet = new LogThrottle(log);
+  pool.on('error', (e: Error) => quiet.warn('postgres-pool', { err: errorMessage(e) }, 'postgres pool error (connection dropped; the pool reconnects)'));
   closers.add('postgres', () => pool.end());
   try {
     await checkPostgres(pool, config.database.url);
@@ -120,6 +124,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       aggregation: createAggregation(n, { calendar, ...config.options }),
       storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
       strategy: createStrategyRunner(pool, calendar, clock, log, { live: await liveStrategies(config.strategies), afterBatch: [...paperAfterBatch(pool, config.paper, calendar), ...setupAlerts(config, redis, log, closers)] }),
+      quarantine: createQuarantine(pool),
     };
     return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };
   } catch (e) {

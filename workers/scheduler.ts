@@ -21,6 +21,7 @@ import { once } from '../src/pipeline/lifecycle.js';
 import { LIVE_QUEUES } from '../jobs/catalog.js';
 import { type SchedulerSpec, type SyncReport, boardScheduler, candleScheduler, syncSchedulers } from '../jobs/schedulers.js';
 import { recoverMinutes } from '../jobs/recovery.js';
+import { applyMarketHours } from '../jobs/pause-intent.js';
 import type { StoredMinutes } from '../src/repair/stored.js';
 import { missingCandleMinutes } from '../src/repair/missing.js';
 import type { PipelineServices } from '../jobs/services.js';
@@ -208,18 +209,15 @@ export class Scheduler {
     });
     const manual = (await s.redis.exists(s.keys.manualPause)) === 1;
     const q = s.queues.queues;
-    const paused = await q.fetch.isPaused();
-    if (manual) return { active, paused };
-    if (active && paused) {
-      await Promise.all(LIVE_QUEUES.map((n) => q[n].resume()));
-      s.log.info({ at: formatKstIso(now) }, 'session open: live queues resumed');
-      return { active, paused: false };
-    }
-    if (!active && !paused) {
-      await Promise.all(LIVE_QUEUES.map((n) => q[n].pause()));
+    if (manual) return { active, paused: await q.fetch.isPaused() };
+    // Only the scheduler's own pauses are lifted; an operator's (CLI or bull-board) stick (jobs/pause-intent.ts).
+    const was = await q.fetch.isPaused();
+    const after = await applyMarketHours({ redis: s.redis, key: s.keys.pauseIntent, queues: q, live: LIVE_QUEUES, active, now, log: s.log });
+    const paused = after.fetch ?? was;
+    if (was && !paused) s.log.info({ at: formatKstIso(now) }, 'session open: live queues resumed');
+    if (!was && paused && !active) {
       const nextOpen = Math.min(...this.specs.flatMap((spec) => spec.products.map((p) => this.o.calendar.nextSession(p, now).open)));
       s.log.info({ at: formatKstIso(now), nextOpen: Number.isFinite(nextOpen) ? formatKstIso(nextOpen as KstTime) : null }, 'outside market hours: live queues paused');
-      return { active, paused: true };
     }
     return { active, paused };
   }

@@ -6,6 +6,7 @@
 import {
   KisBadRequestError,
   type KisError,
+  KisMalformedBodyError,
   KisRateLimitError,
   KisResponseFormatError,
   KisServerError,
@@ -29,14 +30,17 @@ const HINTS: Record<string, string> = {
   OPSQ0002: 'unknown tr_id for this endpoint',
 };
 
-/** Parses a response body as a JSON object, or throws a format error naming the endpoint. */
-export function parseJsonObject(endpoint: string, status: number, text: string): JsonObject {
+/**
+ * Parses a response body as a JSON object, or throws an error naming the endpoint. A body that is not JSON is
+ * a transient fault (retried): `scrub` removes this account's secrets from the raw text it keeps for diagnosis.
+ */
+export function parseJsonObject(endpoint: string, status: number, text: string, scrub: (s: string) => string = (s) => s): JsonObject {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     if (status >= 500) throw new KisServerError({ endpoint, status }, `non-JSON body (${text.length} bytes)`);
-    throw new KisResponseFormatError(endpoint, '(body)', `is not JSON (HTTP ${status}, ${text.length} bytes)`);
+    throw new KisMalformedBodyError({ endpoint, status }, scrub(text));
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new KisResponseFormatError(endpoint, '(body)', 'is not a JSON object');

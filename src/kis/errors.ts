@@ -124,6 +124,21 @@ export class KisResponseFormatError extends KisError {
   }
 }
 
+/**
+ * An HTTP 2xx/4xx body that is not JSON at all: broken or cut short on the way (KIS does this now and then).
+ * A later try usually gets a whole body, so it is retried; `rawBody` (scrubbed of secrets, capped) is kept so
+ * that a body still broken after the last attempt can be quarantined for diagnosis.
+ */
+export class KisMalformedBodyError extends KisError {
+  readonly action = 'retry';
+  static readonly RAW_BODY_CAP = 16_384;
+  readonly rawBody: string;
+  constructor(ctx: KisErrorContext, rawBody: string) {
+    super(`broken KIS response body from ${where(ctx)}: not JSON (${rawBody.length} bytes, cut short or malformed); retry, the next answer is usually whole`, ctx);
+    this.rawBody = rawBody.slice(0, KisMalformedBodyError.RAW_BODY_CAP);
+  }
+}
+
 export const isKisError = (e: unknown): e is KisError => e instanceof KisError;
 
 /** A call argument KIS would reject (bad expiry format, unsupported series…), caught before sending. */

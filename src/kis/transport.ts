@@ -72,7 +72,7 @@ export class KisTransport {
       const detail = err.code === 'ETIMEDOUT' ? `no response within ${this.timeoutMs} ms` : `${err.code ?? err.name ?? 'error'}: ${err.message ?? ''}`;
       throw new KisTransportError({ endpoint: path }, this.scrub(detail));
     }
-    return { status: res.statusCode, headers: res.headers, body: parseJsonObject(path, res.statusCode, res.body) };
+    return { status: res.statusCode, headers: res.headers, body: parseJsonObject(path, res.statusCode, res.body, this.scrub) };
   }
 }
 

@@ -56,6 +56,8 @@ export function pipelineKeys(prefix: string) {
     strategyDone: (minute: KstTime) => `${p}:strategy-done:${minuteLabel(minute).slice(0, 8)}`,
     /** String: set while an operator paused the live queues by hand; the scheduler then leaves them alone. */
     manualPause: `${p}:manual-pause`,
+    /** Hash queue → JSON {by, at}: who paused a queue and when (jobs/pause-intent.ts). */
+    pauseIntent: `${p}:pause-intent`,
     /** String: JSON of the scheduler's current state (status command). */
     schedulerState: `${p}:scheduler-state`,
     /** String: clock spec (JSON) of the simulator embedded in `krtrade run`, for workers joining it; expires unless refreshed. */

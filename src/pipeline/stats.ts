@@ -11,7 +11,9 @@ export type CounterName =
   | 'kis_calls'
   | 'kis_errors'
   | 'rate_limit_waits'
-  | 'rows_written';
+  | 'rows_written'
+  | 'dependency_waits'
+  | 'quarantined';
 
 export interface CounterSample {
   name: CounterName;

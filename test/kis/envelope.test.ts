@@ -4,7 +4,7 @@ import { failureOf, parseJsonObject } from '../../src/kis/envelope.js';
 import {
   KisBadRequestError,
   KisRateLimitError,
-  KisResponseFormatError,
+  KisMalformedBodyError,
   KisServerError,
   KisTokenExpiredError,
   KisTokenIssueThrottledError,
@@ -58,7 +58,16 @@ describe('KIS envelopes', () => {
     expect(failureOf(EP, 502, {})).toBeInstanceOf(KisServerError);
     expect(failureOf(EP, 404, {})).toBeInstanceOf(KisBadRequestError);
     expect(() => parseJsonObject(EP, 502, '<html>Bad gateway</html>')).toThrow(KisServerError);
-    expect(() => parseJsonObject(EP, 200, '{"rt_cd":"0","outp')).toThrow(KisResponseFormatError);
+    expect(() => parseJsonObject(EP, 200, '{"rt_cd":"0","outp')).toThrow(KisMalformedBodyError);
+    const secret = 'PSabcdefghijklmnopqrstuvwxyz012345678';
+    let broken: unknown;
+    try {
+      parseJsonObject(EP, 200, `{"appkey":"${secret}","outp`, (s) => s.split(secret).join('[redacted]'));
+    } catch (e) {
+      broken = e;
+    }
+    expect(broken).toBeInstanceOf(KisMalformedBodyError);
+    expect((broken as KisMalformedBodyError).rawBody).toBe('{"appkey":"[redacted]","outp');
     expect(() => parseJsonObject(EP, 200, '[1,2]')).toThrow(/not a JSON object/);
   });
 

@@ -8,7 +8,7 @@ import { createKisClient } from '../../src/kis/client.js';
 import {
   KisBadRequestError,
   KisRateLimitError,
-  KisResponseFormatError,
+  KisMalformedBodyError,
   KisServerError,
   KisTokenIssueThrottledError,
   KisTransportError,
@@ -182,15 +182,20 @@ describe('error mapping over the wire', () => {
     h.sim.faults.clear();
   });
 
-  it('server faults are retryable, broken bodies are format errors', async () => {
+  it('server faults and broken bodies are retryable; a broken body keeps its raw text, scrubbed', async () => {
     h.sim.faults.set({ http5xxRate: 1 });
     const e = await errorOf(h.client.stockPrice({ code: '005930' }));
     expect(e).toBeInstanceOf(KisServerError);
     expect((e as KisServerError).retryable).toBe(true);
     h.sim.faults.set({ malformedJsonRate: 1 });
     const f = await errorOf(h.client.stockPrice({ code: '005930' }));
-    expect(f).toBeInstanceOf(KisResponseFormatError);
-    expect((f as KisResponseFormatError).field).toBe('(body)');
+    expect(f).toBeInstanceOf(KisMalformedBodyError);
+    expect((f as KisMalformedBodyError).retryable).toBe(true);
+    expect((f as KisMalformedBodyError).rawBody).toContain('":,');
+    h.sim.faults.set({ truncatedRate: 1 });
+    const g = await errorOf(h.client.stockPrice({ code: '005930' }));
+    expect(g).toBeInstanceOf(KisMalformedBodyError);
+    expect((g as KisMalformedBodyError).action).toBe('retry');
     h.sim.faults.clear();
   });
 
