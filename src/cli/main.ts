@@ -13,6 +13,7 @@ import { registerKisCommands } from './commands/kis.js';
 import { registerKisStreamCommand } from './commands/kis-stream.js';
 import { registerSimCommands } from './commands/sim.js';
 import { registerArchiveCommand } from './commands/archive.js';
+import { registerOptionsCommands } from './commands/options-surface.js';
 import { exitQuietlyOnBrokenPipe, isBrokenPipe } from './stdio.js';
 import { packageVersion } from './version.js';
 
@@ -35,6 +36,7 @@ registerVerifyCommands(program, ctx);
 registerKisStreamCommand(registerKisCommands(program, ctx), ctx);
 registerSimCommands(program, ctx);
 registerArchiveCommand(program, ctx);
+registerOptionsCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);
