@@ -15,6 +15,7 @@ import { registerSimCommands } from './commands/sim.js';
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerPaperCommands } from './commands/paper.js';
 import { registerBacktestCommand } from './commands/backtest.js';
+import { registerOptionsCommands } from './commands/options-surface.js';
 import { exitQuietlyOnBrokenPipe, isBrokenPipe } from './stdio.js';
 import { packageVersion } from './version.js';
 
@@ -39,6 +40,7 @@ registerSimCommands(program, ctx);
 registerPaperCommands(program, ctx);
 registerArchiveCommand(program, ctx);
 registerBacktestCommand(program, ctx);
+registerOptionsCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,86 +44,90 @@ export function fitSvi(points: readonly SmilePoint[]): SviFit | null {
   // Search s on a log scale so it stays positive; a few starts guard against a local minimum.
   const objective = (x: readonly number[]): number => innerFit(pts, x[0]!, Math.exp(x[1]!)).sse;
   let best: { x: number[]; f: number } | null = null;
-  for (const [m0, s0] of [[kAtMinW, 0.1 * span], [0, 0.3 * span], [kAtMinW, 0.02 * span]] as const) {
+  for (const [m0, s0] of [[kAtMinW, 0.1 * span], [0, 0.02 * span]] as const) {
     const r = nelderMead(objective, [m0, Math.log(Math.max(s0, 1e-4))], [0.1 * span, 1]);
     if (!best || r.f < best.f) best = r;
   }
   const m = best!.x[0]!;
   const s = Math.exp(best!.x[1]!);
-  const { a, d, c, sse } = innerFit(pts, m, s);
+  const { a, d, c } = innerFit(pts, m, s);
   const b = c / s;
   const rho = c > 0 ? Math.max(-0.999999, Math.min(0.999999, d / c)) : 0;
-  return { params: { a, b, rho, m, s }, rmseW: Math.sqrt(sse / totalWeight) };
+  const params = { a, b, rho, m, s };
+  return { params, rmseW: Math.sqrt(residualSum(pts, params) / totalWeight) };
 }
 
-/** Least squares in (a, d, c) for fixed (m, s), with c ≥ 0 and |d| ≤ c. */
-function innerFit(pts: readonly SmilePoint[], m: number, s: number): { a: number; d: number; c: number; sse: number } {
-  // Sums for the normal equations of w ≈ a + d·y + c·z.
-  let n = 0, sy = 0, sz = 0, syy = 0, szz = 0, syz = 0, sw = 0, syw = 0, szw = 0;
+/** Normal-equation sums of w ≈ a + d·y + c·z (y = (k − m)/s, z = √(y² + 1)); reused, the fit's hot loop allocates nothing. */
+const S = new Float64Array(10);
+const [N, SY, SZ, SYY, SZZ, SYZ, SW, SYW, SZW, SWW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+
+/** Weighted residual sum of squares of (a, d, c) from the sums. */
+function sumsSse(a: number, d: number, c: number): number {
+  const e = S[SWW]! - 2 * (a * S[SW]! + d * S[SYW]! + c * S[SZW]!) + a * a * S[N]! + d * d * S[SYY]! + c * c * S[SZZ]!
+    + 2 * (a * d * S[SY]! + a * c * S[SZ]! + d * c * S[SYZ]!);
+  return e > 0 ? e : 0;
+}
+
+interface Inner { a: number; d: number; c: number; sse: number }
+
+/** Least squares in (a, d, c) for fixed (m, s), with c ≥ 0 and |d| ≤ c; one pass over the points. */
+function innerFit(pts: readonly SmilePoint[], m: number, s: number): Inner {
+  S.fill(0);
   for (const p of pts) {
     const y = (p.k - m) / s;
     const z = Math.sqrt(y * y + 1);
     const q = p.weight ?? 1;
-    n += q; sy += q * y; sz += q * z; syy += q * y * y; szz += q * z * z; syz += q * y * z; sw += q * p.w; syw += q * y * p.w; szw += q * z * p.w;
+    S[N]! += q; S[SY]! += q * y; S[SZ]! += q * z; S[SYY]! += q * y * y; S[SZZ]! += q * z * z; S[SYZ]! += q * y * z;
+    S[SW]! += q * p.w; S[SYW]! += q * y * p.w; S[SZW]! += q * z * p.w; S[SWW]! += q * p.w * p.w;
   }
-  const sse = (a: number, d: number, c: number): number => {
-    let e = 0;
-    for (const p of pts) {
-      const y = (p.k - m) / s;
-      const r = a + d * y + c * Math.sqrt(y * y + 1) - p.w;
-      e += (p.weight ?? 1) * r * r;
-    }
-    return e;
-  };
-  const candidates: { a: number; d: number; c: number }[] = [];
-  const full = solve3([[n, sy, sz], [sy, syy, syz], [sz, syz, szz]], [sw, syw, szw]);
-  if (full && full[2]! >= 0 && Math.abs(full[1]!) <= full[2]!) candidates.push({ a: full[0]!, d: full[1]!, c: full[2]! });
-  else {
-    // The optimum lies on an edge: d = +c, d = −c (w = a + c·(z ± y)), or c = d = 0.
-    for (const sign of [1, -1]) {
-      // Regress w on u = z + sign·y.
-      const su = sz + sign * sy;
-      const suu = szz + 2 * sign * syz + syy;
-      const suw = szw + sign * syw;
-      const det = n * suu - su * su;
-      if (Math.abs(det) > 1e-300) {
-        const c = Math.max(0, (n * suw - su * sw) / det);
-        candidates.push({ a: (sw - c * su) / n, d: sign * c, c });
-      }
-    }
-    candidates.push({ a: sw / n, d: 0, c: 0 });
-  }
-  let best = { a: 0, d: 0, c: 0, sse: Infinity };
-  for (const cand of candidates) {
-    const e = sse(cand.a, cand.d, cand.c);
-    if (e < best.sse) best = { ...cand, sse: e };
+  const full = solveSym3(S[N]!, S[SY]!, S[SZ]!, S[SYY]!, S[SYZ]!, S[SZZ]!, S[SW]!, S[SYW]!, S[SZW]!);
+  if (full && full[2] >= 0 && Math.abs(full[1]) <= full[2]) return { a: full[0], d: full[1], c: full[2], sse: sumsSse(full[0], full[1], full[2]) };
+  // The optimum lies on an edge: c = d = 0, or d = ±c (w = a + c·(z ± y), a regression on u = z ± y).
+  const n = S[N]!;
+  let best: Inner = { a: S[SW]! / n, d: 0, c: 0, sse: sumsSse(S[SW]! / n, 0, 0) };
+  for (const sign of [1, -1]) {
+    const su = S[SZ]! + sign * S[SY]!;
+    const suu = S[SZZ]! + 2 * sign * S[SYZ]! + S[SYY]!;
+    const suw = S[SZW]! + sign * S[SYW]!;
+    const det = n * suu - su * su;
+    if (!(Math.abs(det) > 1e-300)) continue;
+    const c = Math.max(0, (n * suw - su * S[SW]!) / det);
+    const a = (S[SW]! - c * su) / n;
+    const e = sumsSse(a, sign * c, c);
+    if (e < best.sse) best = { a, d: sign * c, c, sse: e };
   }
   return best;
 }
 
-function solve3(A: number[][], b: number[]): number[] | null {
-  const M = A.map((row, i) => [...row, b[i]!]);
-  for (let col = 0; col < 3; col++) {
-    let piv = col;
-    for (let r = col + 1; r < 3; r++) if (Math.abs(M[r]![col]!) > Math.abs(M[piv]![col]!)) piv = r;
-    if (Math.abs(M[piv]![col]!) < 1e-14) return null;
-    [M[col], M[piv]] = [M[piv]!, M[col]!];
-    for (let r = 0; r < 3; r++) {
-      if (r === col) continue;
-      const f = M[r]![col]! / M[col]![col]!;
-      for (let j = col; j < 4; j++) M[r]![j]! -= f * M[col]![j]!;
-    }
-  }
-  return [0, 1, 2].map((i) => M[i]![3]! / M[i]![i]!);
+/** Weighted residual sum of squares of a parameter set, computed point by point (exact, for the reported error). */
+function residualSum(pts: readonly SmilePoint[], p: SviParams): number {
+  let e = 0;
+  for (const q of pts) e += (q.weight ?? 1) * (sviTotalVariance(p, q.k) - q.w) ** 2;
+  return e;
+}
+
+/** Solves the symmetric 3×3 system [[a, b, c], [b, d, e], [c, e, f]]·x = r by Cramer's rule; null when singular. */
+function solveSym3(a: number, b: number, c: number, d: number, e: number, f: number, r0: number, r1: number, r2: number): [number, number, number] | null {
+  const c00 = d * f - e * e;
+  const c01 = c * e - b * f;
+  const c02 = b * e - c * d;
+  const det = a * c00 + b * c01 + c * c02;
+  if (!(Math.abs(det) > 1e-300) || !Number.isFinite(det)) return null;
+  const x0 = (r0 * c00 + r1 * c01 + r2 * c02) / det;
+  const x1 = (r0 * c01 + r1 * (a * f - c * c) + r2 * (b * c - a * e)) / det;
+  const x2 = (r0 * c02 + r1 * (b * c - a * e) + r2 * (a * d - b * b)) / det;
+  return [x0, x1, x2];
 }
 
 /** Nelder–Mead in two dimensions (enough for (m, ln s)). */
 function nelderMead(f: (x: readonly number[]) => number, x0: number[], step: number[]): { x: number[]; f: number } {
   let simplex = [x0, [x0[0]! + step[0]!, x0[1]!], [x0[0]!, x0[1]! + step[1]!]].map((x) => ({ x, f: f(x) }));
-  for (let iter = 0; iter < 200; iter++) {
+  for (let iter = 0; iter < 150; iter++) {
     simplex.sort((p, q) => p.f - q.f);
     const [bestP, mid, worst] = simplex as [typeof simplex[0], typeof simplex[0], typeof simplex[0]];
-    if (Math.abs(worst.f - bestP.f) <= 1e-14 * (Math.abs(bestP.f) + 1e-20)) break;
+    // Done when the simplex has shrunk below 1e-7 in m and ln s (far below a strike step), or stopped improving.
+    const size = Math.max(Math.abs(mid.x[0]! - bestP.x[0]!), Math.abs(mid.x[1]! - bestP.x[1]!), Math.abs(worst.x[0]! - bestP.x[0]!), Math.abs(worst.x[1]! - bestP.x[1]!));
+    if (size < 1e-7 || worst.f - bestP.f <= 1e-12 * bestP.f) break;
     const centroid = [0, 1].map((i) => (bestP.x[i]! + mid.x[i]!) / 2);
     const along = (t: number): number[] => centroid.map((c, i) => c + t * (worst.x[i]! - c));
     const refl = { x: along(-1), f: 0 };

@@ -40,10 +40,14 @@ export function createAggregation(strikesPerSide: number, settings?: AnalyticsSe
       if (board.quotes.length === 0) return [];
       const underlyingSymbol = matrixSymbol(board.underlying, board.expiry);
       const own = analytics?.greeksSource === 'own' ? analytics : undefined;
+      // Only what the matrices read, built once per quote (an object spread per quote was the stage's main cost).
       const rows: OptionChainRow[] = board.quotes.map((q, i) => {
-        const row: OptionChainRow = { ...q, time: board.minute, underlyingSymbol, expiry: board.expiry, underlyingPrice: board.spot ?? null };
-        const o = own?.quotes[i];
-        return o ? { ...row, iv: o.iv, delta: o.delta, gamma: o.gamma, theta: o.theta, vega: o.vega } : row;
+        const g = own?.quotes[i] ?? q;
+        return {
+          time: board.minute, code: q.code, underlyingSymbol, expiry: board.expiry, strike: q.strike, right: q.right,
+          price: q.price, volume: q.volume, openInterest: q.openInterest, underlyingPrice: board.spot ?? null,
+          iv: g.iv, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega,
+        };
       });
       try {
         const forward = analytics?.forward ?? undefined;
