@@ -34,6 +34,8 @@ export interface Quote {
   bidSizes: number[];
   totalAskSize?: number | null;
   totalBidSize?: number | null;
+  /** Ordinal among snapshots of the same symbol and second (migration 0008); default 0. */
+  seq?: number;
 }
 
 /**

@@ -183,8 +183,9 @@ const quoteSpec: UpsertSpec<Quote> = {
     { name: 'bid_sizes', type: 'BIGINT[]', get: (q) => numberArrayLiteral(q.bidSizes) },
     num('total_ask_size', (q) => q.totalAskSize, 'BIGINT'),
     num('total_bid_size', (q) => q.totalBidSize, 'BIGINT'),
+    { name: 'seq', type: 'INTEGER', get: (q) => q.seq ?? 0 },
   ],
-  key: ['symbol', 'trading_date', TS],
+  key: ['symbol', 'trading_date', TS, 'seq'],
   onConflict: 'update',
   problem: (q) =>
     firstProblem(
