@@ -82,7 +82,8 @@ export class KeySession {
     const added = [...next].filter(([k]) => !this.wanted.has(k)).map(([, s]) => s);
     this.wanted.clear();
     for (const [k, s] of next) this.wanted.set(k, s);
-    this.client.start();
+    // No registrations, no session: KIS counts idle connections too.
+    if (next.size > 0) this.client.start();
     return Promise.allSettled(added.map((s) => this.client.subscribe(s.trId, s.trKey))).then(() => undefined);
   }
 

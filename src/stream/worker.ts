@@ -92,6 +92,11 @@ export class StreamWorker extends EventEmitter<StreamWorkerEvents> {
     return [...this.held.keys()];
   }
 
+  /** Fencing token of a held key. */
+  fence(account: string): number | undefined {
+    return this.held.get(account)?.grant.fence;
+  }
+
   session(account: string): KeySession | undefined {
     return this.held.get(account)?.session;
   }
