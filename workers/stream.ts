@@ -28,6 +28,10 @@ export const gapBackfill =
     // recoverMinutes reads only the clock, the queues and the logger.
     recoverMinutes({ code, family, account }, minutes, services as PipelineServices, 'stream gap');
 
+/** Whether any subscription asks for realtime data (`kinds` ticks or quotes). */
+export const streamsAnything = (config: Runtime['config']): boolean =>
+  config.pipeline.subscriptions.some((s) => (s.kinds as readonly string[]).some((k) => k === 'ticks' || k === 'quotes'));
+
 const assignmentKey = (prefix: string): string => `${prefix}:stream:assignment`;
 
 export interface StreamService {

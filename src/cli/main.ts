@@ -6,6 +6,7 @@ import { KrtradeError, UserError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerMarketCommands } from './commands/market.js';
+import { registerStreamCommands } from './commands/stream.js';
 import { registerPipelineCommands } from './commands/pipeline.js';
 import { registerStrategyCommands } from './commands/strategy.js';
 import { registerVerifyCommands } from './commands/verify.js';
@@ -35,6 +36,7 @@ registerVerifyCommands(program, ctx);
 registerKisStreamCommand(registerKisCommands(program, ctx), ctx);
 registerSimCommands(program, ctx);
 registerArchiveCommand(program, ctx);
+registerStreamCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

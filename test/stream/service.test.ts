@@ -14,6 +14,10 @@ import { startStreamService, type StreamService } from '../../workers/stream.js'
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { REDIS_URL, deleteKeys, testPrefix } from '../helpers/redis.js';
 import { until } from './children.js';
+import { runCli } from '../helpers/cli.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const keys = ['A', 'B', 'C'].map((n) => ({ name: `key${n}`, appKey: `PSservice${n}`.padEnd(36, n), appSecret: `secret${n}`.padEnd(180, n) }));
 const prefix = testPrefix('svc');
@@ -65,7 +69,7 @@ describe('stream service', () => {
 
     const date = tradingDateAt(toKst(sim.clock.now()), rt.calendar);
     let status = await readStreamStatus(rt.redis, prefix, keys, date);
-    for (let i = 0; i < 100 && status.keys.some((k) => k.registrations === 0); i++) {
+    for (let i = 0; i < 200 && (status.keys.some((k) => k.registrations === 0) || !status.counters['records:H0STCNT0']); i++) {
       await new Promise((r) => setTimeout(r, 50));
       status = await readStreamStatus(rt.redis, prefix, keys, date);
     }
@@ -74,5 +78,15 @@ describe('stream service', () => {
     expect(status.counters['records:H0STCNT0']).toBeGreaterThan(0);
     const text = formatStreamStatus(status, sim.clock);
     expect(text).toContain(`keyA: held by ${svc.worker.holderId}`);
+
+    // The same through the CLI, from another process (the app keys from a config file, never printed).
+    const dir = mkdtempSync(join(tmpdir(), 'krt-stream-'));
+    const file = join(dir, 'krtrade.config.json');
+    writeFileSync(file, JSON.stringify({ redis: { url: REDIS_URL, prefix }, kis: { accounts: keys } }));
+    const cli = await runCli(['--config', file, 'stream', 'status']);
+    rmSync(dir, { recursive: true });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/keyB: held by .*, open, \d+ registrations/);
+    for (const k of keys) expect(cli.stdout + cli.stderr).not.toContain(k.appKey);
   }, 90_000);
 });

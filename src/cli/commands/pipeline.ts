@@ -14,6 +14,7 @@ import { parsePoolKind, serveAll, serveDashboardOnly, serveWorker } from '../../
 import { formatStatus, pauseLive, pipelineStatus, resumeLive, withQueues } from '../../../workers/admin.js';
 import { enqueueBackfill, planBackfill, waitForBackfill } from '../../../workers/backfill.js';
 import { loadCalendar } from '../../../workers/runtime.js';
+import { serveStreamWorker } from '../../../workers/stream-serve.js';
 import { ENDPOINTS } from '../../kis/spec/index.js';
 
 const concurrencyOption = () => new Option('--concurrency <n>', 'jobs processed at once per queue').default('4');
@@ -32,6 +33,8 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .addOption(concurrencyOption())
     .option('--lock-ms <ms>', 'job lock; a killed worker\'s jobs are recovered after about this long', '15000')
     .action(async (pool: string, o: { concurrency: string; lockMs: string }) => {
+      // `worker stream`: holds KIS WebSocket sessions instead of serving a queue (workers/stream-serve.ts).
+      if (pool === 'stream') return serveStreamWorker(ctx.config().config, clockFromEnv(), ctx.logger());
       const kind = parsePoolKind(pool);
       await serveWorker(ctx.config().config, clockFromEnv(), ctx.logger(), kind, {
         concurrency: intOption('--concurrency', o.concurrency, 1, 256),
