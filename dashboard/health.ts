@@ -5,6 +5,7 @@ import type { Clock } from '../src/time/clock.js';
 import { formatKstIso, toKst } from '../src/time/kst.js';
 import { errorMessage } from '../src/errors.js';
 import type { PipelineStats } from '../src/pipeline/stats.js';
+import { streamHealth } from '../src/stream/status.js';
 
 export interface Probe {
   ok: boolean;
@@ -33,6 +34,8 @@ export interface HealthDeps {
   stats: PipelineStats;
   clock: Clock;
   timeoutMs?: number;
+  /** Redis key prefix: with it, the realtime stream's status is included. */
+  prefix?: string;
 }
 
 export async function health(d: HealthDeps) {
@@ -46,5 +49,6 @@ export async function health(d: HealthDeps) {
   const last = redis.ok ? await d.stats.lastData().catch(() => new Map()) : new Map();
   const instruments = [...last].map(([code, t]) => ({ instrument: code, lastMinute: formatKstIso(t), lagSeconds: Math.max(0, Math.round((now - (t + 60_000)) / 1000)) }));
   const ok = redis.ok && postgres.ok;
-  return { status: ok ? (kis.ok ? 'ok' : 'degraded') : 'down', now: formatKstIso(now), redis, postgres, kis, instruments };
+  const stream = redis.ok && d.prefix ? await streamHealth(d.redis, d.prefix, now).catch(() => undefined) : undefined;
+  return { status: ok ? (kis.ok ? 'ok' : 'degraded') : 'down', now: formatKstIso(now), redis, postgres, kis, instruments, ...(stream ? { stream } : {}) };
 }

@@ -4,10 +4,11 @@
  * holder, registrations, records/s, lag, reconnects, takeovers and gaps today.
  */
 import type { Redis } from 'ioredis';
-import { type KstDate, formatKst, toKst } from '../time/kst.js';
+import { type KstDate, type KstTime, formatKst, toKst } from '../time/kst.js';
+import { defaultCalendar } from '../market/calendar/index.js';
 import type { Clock } from '../time/clock.js';
 import { currentHolder } from './lease.js';
-import { gapsKey } from './gaps.js';
+import { gapsKey, tradingDateAt } from './gaps.js';
 import type { StreamGap } from './types.js';
 
 /** Bucket bounds (seconds) of the exchange-time → commit lag histogram. */
@@ -49,7 +50,8 @@ export interface StreamStatus {
   counters: Record<string, number>;
 }
 
-export async function readStreamStatus(redis: Redis, prefix: string, accounts: { name: string; appKey: string }[], date: KstDate): Promise<StreamStatus> {
+/** The live stream workers' own reports. */
+export async function readWorkerStatuses(redis: Redis, prefix: string): Promise<WorkerStatus[]> {
   const workers: WorkerStatus[] = [];
   let cursor = '0';
   do {
@@ -57,6 +59,11 @@ export async function readStreamStatus(redis: Redis, prefix: string, accounts: {
     cursor = next;
     for (const v of found.length ? await redis.mget(...found) : []) if (v) workers.push(JSON.parse(v) as WorkerStatus);
   } while (cursor !== '0');
+  return workers;
+}
+
+export async function readStreamStatus(redis: Redis, prefix: string, accounts: { name: string; appKey: string }[], date: KstDate): Promise<StreamStatus> {
+  const workers = await readWorkerStatuses(redis, prefix);
   const keys = await Promise.all(
     accounts.map(async (a) => {
       const h = await currentHolder(redis, prefix, a.appKey);
@@ -82,4 +89,10 @@ export function formatStreamStatus(s: StreamStatus, clock: Clock): string {
   lines.push(`  reconnects ${c.reconnects ?? 0}, takeovers ${c.takeovers ?? 0}, gaps today ${s.gapsToday.length} (${s.gapsToday.reduce((n, g) => n + g.codes.length, 0)} instrument ranges)`);
   for (const g of s.gapsToday.slice(-10)) lines.push(`    ${g.fromText} → ${g.toText}  ${g.reason}  ${g.appKeyName}: ${g.codes.join(' ')}`);
   return lines.join('\n');
+}
+
+/** The stream part of `/health`: workers and the keys they hold, records/s, lag, counters, gaps today. */
+export async function streamHealth(redis: Redis, prefix: string, now: KstTime): Promise<Omit<StreamStatus, 'keys'> & { keys: KeyStatus[] }> {
+  const s = await readStreamStatus(redis, prefix, [], tradingDateAt(now, defaultCalendar()));
+  return { ...s, keys: s.workers.flatMap((w) => w.keys) };
 }

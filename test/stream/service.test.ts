@@ -14,6 +14,9 @@ import { startStreamService, type StreamService } from '../../workers/stream.js'
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { REDIS_URL, deleteKeys, testPrefix } from '../helpers/redis.js';
 import { until } from './children.js';
+import { Registry } from 'prom-client';
+import { registerStreamMetrics } from '../../src/stream/metrics.js';
+import { health } from '../../dashboard/health.js';
 import { runCli } from '../helpers/cli.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +81,16 @@ describe('stream service', () => {
     expect(status.counters['records:H0STCNT0']).toBeGreaterThan(0);
     const text = formatStreamStatus(status, sim.clock);
     expect(text).toContain(`keyA: held by ${svc.worker.holderId}`);
+
+    // /metrics and /health read the same counters and reports.
+    const registry = new Registry();
+    registerStreamMetrics(registry, rt.redis, prefix);
+    const metrics = await registry.metrics();
+    expect(Number(/krtrade_stream_records_stored_total\{tr="H0STCNT0"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(Number(/krtrade_stream_commit_lag_seconds_count (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/# TYPE krtrade_stream_takeovers_total counter/);
+    const h = await health({ redis: rt.redis, pool: rt.pool, stats: rt.services.stats, clock: rt.clock, prefix });
+    expect(h.stream?.keys.map((k) => k.account).sort()).toEqual(['keyA', 'keyB', 'keyC']);
 
     // The same through the CLI, from another process (the app keys from a config file, never printed).
     const dir = mkdtempSync(join(tmpdir(), 'krt-stream-'));
