@@ -5,6 +5,7 @@ import type { Clock } from '../src/time/clock.js';
 import { formatKstIso, toKst } from '../src/time/kst.js';
 import { errorMessage } from '../src/errors.js';
 import type { PipelineStats } from '../src/pipeline/stats.js';
+import { streamHealth } from '../src/stream/status.js';
 
 export interface Probe {
   ok: boolean;
@@ -33,6 +34,8 @@ export interface HealthDeps {
   stats: PipelineStats;
   clock: Clock;
   timeoutMs?: number;
+  /** Redis key prefix: with it, the realtime stream's status is included. */
+  prefix?: string;
 }
 
 export async function health(d: HealthDeps) {
@@ -52,5 +55,6 @@ export async function health(d: HealthDeps) {
     ...(postgres.ok ? [] : [`postgres unreachable (${postgres.error}): writes wait; they resume when PostgreSQL returns`]),
     ...(kis.ok ? [] : [`kis unreachable (${kis.error})`]),
   ];
-  return { status: problems.length ? 'degraded' : 'ok', problems, now: formatKstIso(now), redis, postgres, kis, instruments };
+  const stream = redis.ok && d.prefix ? await streamHealth(d.redis, d.prefix, now).catch(() => undefined) : undefined;
+  return { status: problems.length ? 'degraded' : 'ok', problems, now: formatKstIso(now), redis, postgres, kis, instruments, ...(stream ? { stream } : {}) };
 }

@@ -18,6 +18,7 @@ import { adminOnly, checkAuthSetup, login, roleOf } from './auth.js';
 import { sameOriginActions } from './security/same-origin.js';
 import { selfContained } from './security/self-contained.js';
 import { createMetrics } from './metrics.js';
+import { registerStreamMetrics } from '../src/stream/metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
 import { backtestRouter } from './charts/backtest.js';
@@ -96,6 +97,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   // bull-board's read-only mode is per board, so each role gets its own board on the same path.
   const boards = { admin: boardRouter(o.queues, o.readOnly), viewer: boardRouter(o.queues, true) };
   const registry = createMetrics({ stats: o.stats, queues: o.queues, clock: o.clock });
+  if (o.prefix) registerStreamMetrics(registry, o.redis, o.prefix);
 
   const app = express();
   app.disable('x-powered-by');

@@ -8,6 +8,7 @@ import { checkRedis, createRedis } from '../src/pipeline/redis.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { type PoolKind, POOL_KINDS, startPools, startScheduler } from './pools.js';
+import { startStreamService, streamsAnything } from './stream.js';
 import { connectToSimulator, publishClock, startEmbeddedSimulator, usesSimulator } from './simulator-mode.js';
 
 export interface ServeOptions {
@@ -56,7 +57,7 @@ export function parsePoolKind(raw: string): PoolKind {
 }
 
 /** A standalone process without a KIS account: the simulator configured in `sim.*` (see simulator-mode.ts). */
-async function joinSimulatorIfNoAccount(config: Config, clock: Clock, log: Logger, name: string, required: boolean): Promise<{ config: Config; clock: Clock }> {
+export async function joinSimulatorIfNoAccount(config: Config, clock: Clock, log: Logger, name: string, required: boolean): Promise<{ config: Config; clock: Clock }> {
   if (!usesSimulator(config)) return { config, clock };
   await checkRedis(config.redis.url);
   const redis = createRedis(config.redis.url, log, name);
@@ -103,6 +104,8 @@ export async function serveAll(config: Config, clock: Clock, log: Logger, o: Run
       startPools(rt, POOL_KINDS, { concurrency: o.concurrency, ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}) });
     }
     startScheduler(rt);
+    // The realtime stream, when a subscription asks for ticks or quotes (more stream workers: `krtrade worker stream`).
+    if (!o.schedulerOnly && streamsAnything(rt.config)) rt.closers.add('stream', await startStreamService(rt));
     if (o.dashboard) {
       const dash = await serveDashboard(rt, o.dashboard);
       process.stderr.write(`krtrade run: dashboard ${dash.boardUrl}${dash.auth ? ' (basic auth)' : ' (no auth, loopback only)'}  charts: ${dash.chartsUrl}  health: ${dash.url}/health  metrics: ${dash.url}/metrics\n`);

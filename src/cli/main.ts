@@ -6,6 +6,7 @@ import { KrtradeError, UserError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerMarketCommands } from './commands/market.js';
+import { registerStreamCommands } from './commands/stream.js';
 import { registerPipelineCommands } from './commands/pipeline.js';
 import { registerStrategyCommands } from './commands/strategy.js';
 import { registerVerifyCommands } from './commands/verify.js';
@@ -41,6 +42,7 @@ registerPaperCommands(program, ctx);
 registerArchiveCommand(program, ctx);
 registerBacktestCommand(program, ctx);
 registerOptionsCommands(program, ctx);
+registerStreamCommands(program, ctx);
 
 try {
   await program.parseAsync(process.argv);

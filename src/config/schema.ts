@@ -140,6 +140,17 @@ export const configSchema = z.object({
   /** The local paper broker fed by live signals: see src/paper/config.ts. */
   paper: paperSchema,
   repair: repairConfigSchema,
+  /** The realtime stream (src/stream, workers/stream.ts): which app key each stream worker holds, and what it registers. */
+  stream: z
+    .object({
+      /** A dead stream worker's app keys are held again by another within this many ms (lease, heartbeat, poll). */
+      takeoverMs: z.number().int().min(1_000).default(10_000),
+      /** "Options near the money": strikes on each side of the at-the-money strike (KOSPI200 monthly, calls and puts). */
+      optionStrikesPerSide: z.number().int().min(0).max(20).default(2),
+      /** Registrations are re-planned this often (real ms): session changes, rollover, the at-the-money strike moving. */
+      replanMs: z.number().int().min(1_000).default(15_000),
+    })
+    .prefault({}),
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

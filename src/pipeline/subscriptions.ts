@@ -12,7 +12,7 @@ export const DATA_KINDS = ['candles', 'board', 'ticks'] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
 const account = z.string().min(1).optional().describe('KIS account NAME from kis.accounts (default: the first)');
-const candleKinds = z.array(z.enum(['candles', 'ticks'])).min(1).default(['candles']);
+const candleKinds = z.array(z.enum(['candles', 'ticks', 'quotes'])).min(1).default(['candles']);
 
 export const subscriptionSchema = z.discriminatedUnion('rule', [
   z.object({
@@ -27,7 +27,7 @@ export const subscriptionSchema = z.discriminatedUnion('rule', [
     underlying: z.literal('KOSPI200').default('KOSPI200'),
     /** Nearest expiry of each listed series; `weekly` = the nearest weekly expiry (Monday or Thursday series). */
     series: z.array(z.enum(['monthly', 'weekly', 'weekly-thu', 'weekly-mon'])).min(1).default(['monthly', 'weekly']),
-    kinds: z.array(z.enum(['board', 'ticks'])).min(1).default(['board']),
+    kinds: z.array(z.enum(['board', 'ticks', 'quotes'])).min(1).default(['board']),
     account,
   }),
   z.object({

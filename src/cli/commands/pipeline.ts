@@ -17,6 +17,7 @@ import { enqueueBackfill, missingPlan, pipelineClock, planBackfill, waitForBackf
 import { pgStoredMinutes } from '../../repair/stored.js';
 import { withCliPool } from './db-errors.js';
 import { loadCalendar } from '../../../workers/runtime.js';
+import { serveStreamWorker } from '../../../workers/stream-serve.js';
 import { ENDPOINTS } from '../../kis/spec/index.js';
 
 const concurrencyOption = () => new Option('--concurrency <n>', 'jobs processed at once per queue').default('4');
@@ -35,6 +36,8 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
     .addOption(concurrencyOption())
     .option('--lock-ms <ms>', 'job lock; a killed worker\'s jobs are recovered after about this long', '15000')
     .action(async (pool: string, o: { concurrency: string; lockMs: string }) => {
+      // `worker stream`: holds KIS WebSocket sessions instead of serving a queue (workers/stream-serve.ts).
+      if (pool === 'stream') return serveStreamWorker(ctx.config().config, clockFromEnv(), ctx.logger());
       const kind = parsePoolKind(pool);
       await serveWorker(ctx.config().config, clockFromEnv(), ctx.logger(), kind, {
         concurrency: intOption('--concurrency', o.concurrency, 1, 256),
