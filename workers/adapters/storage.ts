@@ -11,6 +11,7 @@ import type { Storage } from '../../jobs/services.js';
 import { GroupCommit } from './group-commit.js';
 import { ownChainValues, writeSurfaceSlice } from './surface-storage.js';
 import type { CandlePublisher } from '../../src/live/candle-bus.js';
+import { compareBars } from '../../src/stream/bar-compare.js';
 
 type CandleTable = Parameters<typeof writeCandles>[1];
 
@@ -44,6 +45,8 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
       const n = await candleWrites.submit(CANDLE_TABLE_BY_FAMILY[family], candles);
       // After the commit: an open chart shows only what PostgreSQL holds.
       await live?.publish(candles.map((c) => ({ ...c, tradingDate: c.tradingDate! })));
+      // Bars built from streamed ticks for these minutes (if any) are checked against the REST bars now.
+      await compareBars(pool, candles).catch(() => undefined);
       return n;
     },
     async writeBoard(board, matrices, analytics) {
