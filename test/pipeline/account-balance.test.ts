@@ -91,6 +91,8 @@ describe('balancing subscriptions over app keys', () => {
     const s = new Scheduler({
       services: { ...h.services, clock: new AcceleratedClock(toInstant(parseKst('2026-11-24 10:00:03')), 1e-9) },
       calendar, rules, subscriptions: SUBS, defaultAccount: 'k1', accountBudgets: [real('k1'), real('k2')], bufferMs: 2_000, strategyDeadlineMs: 20_000,
+      // Nothing stored: recovery is not what this test looks at.
+      stored: { candleMinutes: () => Promise.resolve(new Set<number>()) },
     });
     await s.tick();
     const accounts = (await h.services.queues.queues.fetch.getJobSchedulers()).map((x) => (x.template?.data as { account: string }).account);
