@@ -82,3 +82,12 @@ export function optionalCode(q: Query, name: string): string | undefined {
   const v = one(q, name);
   return v === undefined || v === '' ? undefined : code(q, name);
 }
+
+/** `HH:MM` (KST) as minutes after midnight; absent or empty → undefined. */
+export function minuteOfDayParam(q: Query, name: string): number | undefined {
+  const v = one(q, name);
+  if (v === undefined || v === '') return undefined;
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(v);
+  if (!m) throw new BadChartQuery(`${name} ${JSON.stringify(v.slice(0, 20))} is not a time HH:MM (KST)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}

@@ -16,9 +16,10 @@ import { candleFamily, matrixFamily } from './format.js';
 import { renderHeatmap } from './heatmap.js';
 import { renderSmile } from './smile.js';
 import { href, page } from './page.js';
-import { BadChartQuery, code, metric, minutes, optionalCode, product, tradingDateParam } from './params.js';
+import { BadChartQuery, code, metric, minuteOfDayParam, minutes, optionalCode, product, tradingDateParam } from './params.js';
 import { qualityPage } from './quality.js';
 import { signalsPage } from './signals.js';
+import { surfacePage } from './surface.js';
 import { roleOf } from '../auth.js';
 import { RealClock } from '../../src/time/clock.js';
 import { esc } from './svg.js';
@@ -78,7 +79,7 @@ const index: Handler = async (pool) => {
       const q = { underlying: r.symbol, product: p };
       items.push(
         `<tr><td>${esc(r.symbol)}</td><td>${esc(r.source)}</td><td>${at}</td><td><a href="${href(`${CHARTS_PATH}/matrix`, { ...q, metric: 'iv' })}">IV heatmap</a> · ` +
-          `<a href="${href(`${CHARTS_PATH}/smile`, q)}">smile</a></td></tr>`,
+          `<a href="${href(`${CHARTS_PATH}/smile`, q)}">smile</a> · <a href="${href(`${CHARTS_PATH}/surface`, { underlying: r.symbol.split(':')[0]! })}">vol surface</a></td></tr>`,
       );
     }
   }
@@ -151,6 +152,10 @@ export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<
   r.get('/signals', route(pool, log, (p, q) => {
     const [date, strategy, symbol] = [tradingDateParam(q, 'date'), optionalCode(q, 'strategy'), optionalCode(q, 'symbol')];
     return signalsPage(p, live.calendar, { ...(date ? { date } : {}), ...(strategy ? { strategy } : {}), ...(symbol ? { symbol } : {}), all: q.all === '1' });
+  }));
+  r.get('/surface', route(pool, log, (p, q) => {
+    const [date, minute] = [tradingDateParam(q, 'date'), minuteOfDayParam(q, 'time')];
+    return surfacePage(p, { underlying: optionalCode(q, 'underlying') ?? 'KOSPI200', ...(date ? { date } : {}), ...(minute !== undefined ? { minute } : {}) });
   }));
   // Server-rendered, script-free candles: for printing and for browsers without JavaScript.
   r.get('/candles-static', route(pool, log, candles));

@@ -195,6 +195,14 @@ interface ChainRecord {
   theta: number | null;
   vega: number | null;
   underlying_price: number | null;
+  own_iv?: number | null;
+  own_iv_missing_reason?: string | null;
+  own_delta?: number | null;
+  own_gamma?: number | null;
+  own_theta?: number | null;
+  own_vega?: number | null;
+  forward?: number | null;
+  years_to_expiry?: number | null;
 }
 
 /** Every strike of the board snapshot of `underlyingSymbol` at `time`, calls then puts, by strike. */
@@ -211,6 +219,8 @@ export async function readOptionChain(
     right: x.option_right === 'C' ? 'call' : 'put', price: x.price, bid: x.bid, ask: x.ask, volume: x.volume,
     openInterest: x.open_interest, iv: x.iv, ivMissingReason: x.iv_missing_reason, delta: x.delta, gamma: x.gamma,
     theta: x.theta, vega: x.vega, underlyingPrice: x.underlying_price,
+    ownIv: x.own_iv ?? null, ownIvMissingReason: x.own_iv_missing_reason ?? null, ownDelta: x.own_delta ?? null, ownGamma: x.own_gamma ?? null,
+    ownTheta: x.own_theta ?? null, ownVega: x.own_vega ?? null, forward: x.forward ?? null, yearsToExpiry: x.years_to_expiry ?? null,
   }));
 }
 
