@@ -49,6 +49,11 @@ export interface SyncReport {
   updated: { spec: SchedulerSpec; dropped?: { firedAt: number; pattern: string } }[];
   /** Their chain of firings had ended (the firing at `lastFired` ran, no next was added): upserted again. */
   rearmed: { spec: SchedulerSpec; lastFired: number }[];
+  /**
+   * Their pending firing lay further ahead than the clock's next firing (left by a process on another clock
+   * or simulated start under the same prefix): removed and created again, like `created` for recovery.
+   */
+  replaced: SchedulerSpec[];
   removed: string[];
   /**
    * Scheduler id → real ms of the first firing of each scheduler upserted here (created, updated, re-armed):
@@ -72,15 +77,22 @@ const PENDING = new Set<string>(['waiting', 'prioritized', 'delayed', 'active', 
  * `full`: also compare every existing scheduler's pattern and template (once per process start and after
  * the wanted set changed); otherwise only presence and the chain are checked (one Redis call + one per
  * long-overdue scheduler). `overdueBeforeMs`: real time before which a pending firing must have run.
+ * `staleAfterMs(spec)`: real time after which a pending firing cannot be this clock's (its next firing plus
+ * a tolerance); one further ahead was left by another clock and is replaced.
  */
-export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly SchedulerSpec[], o: { full: boolean; overdueBeforeMs: number; nowMs: number }): Promise<SyncReport> {
+export async function syncSchedulers(
+  q: QueueSet,
+  redis: Redis,
+  wanted: readonly SchedulerSpec[],
+  o: { full: boolean; overdueBeforeMs: number; nowMs: number; staleAfterMs?: (spec: SchedulerSpec) => number | undefined },
+): Promise<SyncReport> {
   const fetch = q.queues.fetch;
   for (const s of wanted) parsePayload(s.job, s.data);
   // BullMQ's sorted set of schedulers → next firing: every scheduler and its next firing in one call.
   const raw = await redis.zrange(fetch.keys.repeat!, 0, -1, 'WITHSCORES');
   const existing = new Map<string, number>();
   for (let i = 0; i < raw.length; i += 2) existing.set(raw[i]!, Number(raw[i + 1]));
-  const report: SyncReport = { created: [], updated: [], rearmed: [], removed: [], firstFiring: new Map() };
+  const report: SyncReport = { created: [], updated: [], rearmed: [], replaced: [], removed: [], firstFiring: new Map() };
   const upsert = async (spec: SchedulerSpec, template = templateOf(spec)) => {
     const ms = firingMs(await fetch.upsertJobScheduler(spec.id, { pattern: spec.pattern }, template));
     if (ms !== undefined) report.firstFiring.set(spec.id, ms);
@@ -96,6 +108,14 @@ export async function syncSchedulers(q: QueueSet, redis: Redis, wanted: readonly
     if (next === undefined) {
       await upsert(spec);
       report.created.push(spec);
+      continue;
+    }
+    const staleAfter = o.staleAfterMs?.(spec);
+    if (staleAfter !== undefined && next > staleAfter) {
+      // BullMQ's upsert keeps a pending firing that is not due yet: remove the scheduler (and it) first.
+      await fetch.removeJobScheduler(spec.id);
+      await upsert(spec);
+      report.replaced.push(spec);
       continue;
     }
     if (next < o.overdueBeforeMs && !PENDING.has(await fetch.getJobState(`repeat:${spec.id}:${next}`))) {

@@ -56,6 +56,8 @@ export interface TickReport {
   created: number;
   updated: number;
   rearmed: number;
+  /** Pending firings left by another clock or start, replaced. */
+  replaced: number;
   removed: number;
   recovered: number;
   active: boolean;
@@ -143,7 +145,13 @@ export class Scheduler {
     // A firing more than a minute (plus real-time jitter) past due that has not run belongs to a broken chain.
     const nowMs = Date.now();
     const overdueBeforeMs = nowMs - Math.max(5_000, s.clock.toRealMs(MINUTE));
-    const sync = await syncSchedulers(s.queues, s.redis, this.specs, { full: this.fullSync, overdueBeforeMs, nowMs });
+    // A pending firing beyond this clock's next one (plus the same slack) was left by another clock or start.
+    const slackMs = Math.max(5_000, s.clock.toRealMs(MINUTE));
+    const staleAfterMs = (spec: SchedulerSpec) => {
+      const next = s.fireTimes.next(s.fireTimes.pattern(spec.pattern), nowMs);
+      return next === undefined ? undefined : next.realMs + slackMs;
+    };
+    const sync = await syncSchedulers(s.queues, s.redis, this.specs, { full: this.fullSync, overdueBeforeMs, nowMs, staleAfterMs });
     this.fullSync = false;
     // Read the clock again: the Redis calls above block through a Redis outage, and minutes that closed
     // meanwhile belong to the recovery (a stale "now" left them to nobody).
@@ -152,10 +160,10 @@ export class Scheduler {
     const { active, paused } = await this.pauseOrResume(after);
     const report: TickReport = {
       at: now, tradingDate: r.tradingDate, schedulers: this.specs.length,
-      created: sync.created.length, updated: sync.updated.length, rearmed: sync.rearmed.length, removed: sync.removed.length, recovered, active, paused,
+      created: sync.created.length, updated: sync.updated.length, rearmed: sync.rearmed.length, replaced: sync.replaced.length, removed: sync.removed.length, recovered, active, paused,
     };
-    if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.removed.length) {
-      s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.spec.id), rearmed: sync.rearmed.map((x) => x.spec.id), removed: sync.removed }, 'job schedulers synced');
+    if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.replaced.length || sync.removed.length) {
+      s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.spec.id), rearmed: sync.rearmed.map((x) => x.spec.id), replaced: sync.replaced.map((x) => x.id), removed: sync.removed }, 'job schedulers synced');
     }
     await s.redis.set(s.keys.schedulerState, JSON.stringify({ ...report, at: formatKstIso(now), realAt: formatKstIso(toKst(nowInstant())) }));
     return report;
@@ -177,7 +185,7 @@ export class Scheduler {
     };
     const lookback = this.o.lookbackMinutes ?? 0;
     const gaps: { spec: SchedulerSpec; after: KstTime }[] = [
-      ...sync.created.map((spec) => {
+      ...[...sync.created, ...sync.replaced].map((spec) => {
         const baseline = index.sessionBaseline(spec.products, horizon, spec.expiry);
         return { spec, after: Math.min(baseline, addMinutes(horizon, -lookback)) as KstTime };
       }),

@@ -184,4 +184,23 @@ describe('scheduler', () => {
     expect(r.active).toBe(true);
     expect(await h.services.queues.queues.fetch.isPaused()).toBe(true);
   });
+
+  it('replaces pending firings left by another clock or start under the same prefix (a demo restarted later in the day)', async () => {
+    const prefix = testPrefix('sched-stale');
+    // The first run started before the open: its pending firings stand for 08:45 (derivatives) and 09:00 (stocks).
+    const before = queueHarness(prefix, clockAt('2026-11-24 08:43:00'));
+    try {
+      await scheduler(before).tick();
+      expect((await schedulersOf(before)).map((s) => s.nextMinute)).toEqual(['2026-11-24 08:45:00', '2026-11-24 09:00:00', '2026-11-24 08:45:00']);
+      // Restarted at 10:00 under the same prefix: those firings lie minutes ahead in real time; this clock's next one is 10:00.
+      h = queueHarness(prefix, clockAt('2026-11-24 10:00:03'));
+      expect(await scheduler(h).tick()).toMatchObject({ created: 0, replaced: 3 });
+      expect((await schedulersOf(h)).map((s) => s.nextMinute)).toEqual(['2026-11-24 10:00:00', '2026-11-24 10:00:00', '2026-11-24 10:00:00']);
+      // And the replaced schedulers' session so far is recovered like a new scheduler's.
+      expect((await jobIdsOf(h, 'backfill')).length).toBe(2);
+      expect(await scheduler(h).tick()).toMatchObject({ replaced: 0 });
+    } finally {
+      await before.close();
+    }
+  });
 });
