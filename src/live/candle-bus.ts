@@ -4,17 +4,10 @@
  * only means a chart shows a bar at its next load). Times are KST wall-clock (`KstTime`).
  */
 import type { Redis } from 'ioredis';
-import type { KstDate, KstTime } from '../time/kst.js';
+import type { Bar } from '../market/resample.js';
 
-export interface LiveCandle {
+export interface LiveCandle extends Bar {
   symbol: string;
-  time: KstTime;
-  tradingDate: KstDate;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
   /** A bar still forming from ticks (not yet stored); the stored bar of the same minute replaces it. */
   forming?: boolean;
 }

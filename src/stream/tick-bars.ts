@@ -10,19 +10,12 @@
  */
 import type { WsRecord } from '../kis/ws/records.js';
 import { floorMinute, type KstDate, type KstTime } from '../time/kst.js';
+import type { Bar } from '../market/resample.js';
 import { isTrade } from './copy-records.js';
 
-export interface TickBar {
+/** `time` is the minute start (KST wall-clock); `volume` the sum of the trades' quantities. */
+export interface TickBar extends Bar {
   symbol: string;
-  /** Minute start, KST wall-clock. */
-  time: KstTime;
-  tradingDate: KstDate;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  /** Sum of the trades' quantities. */
-  volume: number;
   trades: number;
   /** The minute overlaps a stretch in which trades may have been missed (start, gap): not a full bar. */
   partial: boolean;
