@@ -97,8 +97,6 @@ export const configSchema = z.object({
       optionMatrixStrikesPerSide: z.number().int().positive().default(10),
       /** What to collect; see src/pipeline/subscriptions.ts (default: futures, options boards, two stocks). */
       subscriptions: subscriptionsSchema,
-      /** Where the strategy's minute bars come from: the REST poll, or bars built from streamed trades. */
-      strategyInput: z.enum(['rest', 'ticks']).default('rest'),
     })
     .prefault({}),
   dashboard: z

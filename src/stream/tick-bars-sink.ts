@@ -1,6 +1,6 @@
 /**
- * Where closed tick bars go: stored in `tick_bars_1m`, published on the live candle bus at once (charts,
- * and the strategy when `pipeline.strategyInput` is `ticks`), then compared with the REST bars already
+ * Where closed tick bars go: stored in `tick_bars_1m`, published on the live candle bus at once (charts;
+ * running the strategy batch from them is not wired yet), then compared with the REST bars already
  * stored. Partial bars (a minute the stream did not fully see) are neither stored nor published: the REST
  * bar is the only truth for them. Bars are handled in order, one batch at a time; failures are logged and
  * retried with the next batch, never thrown into the WebSocket path.
