@@ -12,6 +12,9 @@ import { errorMessage } from '../src/errors.js';
 import { defaultAccountName } from '../src/pipeline/subscriptions.js';
 import { type KstDate, toKst } from '../src/time/kst.js';
 import { GapRecorder, tradingDateAt, type Backfill } from '../src/stream/gaps.js';
+import { TickBarBuilder } from '../src/stream/tick-bars.js';
+import { TickBarSink } from '../src/stream/tick-bars-sink.js';
+import { CandlePublisher } from '../src/live/candle-bus.js';
 import { StreamRecorder } from '../src/stream/recorder.js';
 import { StreamWorker } from '../src/stream/worker.js';
 import { LAG_BUCKETS, publishWorkerStatus, statsKey } from '../src/stream/status.js';
@@ -38,6 +41,8 @@ export interface StreamService {
   worker: StreamWorker;
   recorder: StreamRecorder;
   gaps: GapRecorder;
+  /** Where the bars built from trades go (stored, published, compared with REST). */
+  tickBars: TickBarSink;
   /** Plans the registrations again now (session change, rollover, ATM move) and applies them. */
   replan(): Promise<void>;
   close(): Promise<void>;
@@ -67,8 +72,12 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
   const bump = (k: string, n = 1): void => void stats.set(k, (stats.get(k) ?? 0) + n);
   let lastLagMs: number | null = null;
 
+  // Bars from ticks: published on the live candle bus and compared with the REST bars as each minute closes.
+  // One second of real time of grace for records stamped to the second (more simulated time when accelerated).
+  const tickBars = new TickBarSink({ pool: rt.pool, publisher: new CandlePublisher(redis, prefix), logger: log });
+  const bars = new TickBarBuilder({ onClose: (closed) => tickBars.push(closed), graceMs: Math.max(1_000, 1_000 * clock.speed) });
   const recorder = new StreamRecorder({
-    pool: rt.pool, logger: log,
+    pool: rt.pool, logger: log, onRecord: (r) => bars.onRecord(r),
     onCommit: (c) => {
       const now = toKst(clock.now());
       for (const r of c.records) {
@@ -114,6 +123,7 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
     if (g.reason === 'reconnect' || g.reason === 'server-close' || g.reason === 'pingpong-silence') bump('reconnects');
     if (g.reason === 'crash' || g.reason === 'takeover') bump('takeovers');
     bump('gap_seconds', Math.round(((g.to - g.from) / 1000) * g.codes.length));
+    bars.gap(g.from, g.to, g.codes);
     void gaps.record(g);
   };
   const worker = new StreamWorker({
@@ -144,6 +154,8 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
       await publishWorkerStatus(redis, prefix, { holder: worker.holderId, keys, recordsPerSec: rate, lagMs: lastLagMs, at: new Date().toISOString() }, 5_000);
     })().catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'could not publish the stream status (Redis)'));
   }, 1_000);
+  // Quiet instruments' minutes close on the clock, not only on their next trade.
+  const barClock = setInterval(() => bars.advance(toKst(clock.now())), 500);
   const replanTimer = setInterval(() => {
     void plan()
       .then(() => worker.reassign())
@@ -152,7 +164,7 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
 
   let closing: Promise<void> | undefined;
   return {
-    worker, recorder, gaps,
+    worker, recorder, gaps, tickBars,
     async replan() {
       await plan();
       await worker.reassign();
@@ -161,8 +173,10 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
       closing ??= (async () => {
         clearInterval(replanTimer);
         clearInterval(report);
+        clearInterval(barClock);
         await worker.close();
         await recorder.close();
+        await tickBars.close();
         await gaps.close();
       })();
       return closing;

@@ -101,5 +101,18 @@ describe('stream service', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/keyB: held by .*, open, \d+ registrations/);
     for (const k of keys) expect(cli.stdout + cli.stderr).not.toContain(k.appKey);
-  }, 90_000);
+
+    // Bars from the streamed trades: a full minute closes, and its stored bar is exactly its stored trades.
+    await until(() => svc.tickBars.counters.stored > 0, 'a bar built from ticks stored', 60_000);
+    const bar = (await db.pool.query<{ symbol: string; t: string; open: number; high: number; low: number; close: number; volume: string }>(
+      `SELECT symbol, to_char("timestamp", 'YYYY-MM-DD HH24:MI:SS') AS t, open, high, low, close, volume FROM tick_bars_1m ORDER BY "timestamp", symbol LIMIT 1`,
+    )).rows[0]!;
+    const trades = (await db.pool.query<{ open: number; high: number; low: number; close: number; volume: string }>(
+      `SELECT (array_agg(price ORDER BY "timestamp", cum_volume))[1] AS open, max(price) AS high, min(price) AS low,
+              (array_agg(price ORDER BY "timestamp" DESC, cum_volume DESC))[1] AS close, sum(volume)::text AS volume
+         FROM ticks WHERE symbol = $1 AND "timestamp" >= $2::timestamp AND "timestamp" < $2::timestamp + interval '1 minute'`,
+      [bar.symbol, bar.t],
+    )).rows[0]!;
+    expect({ open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: String(bar.volume) }).toEqual(trades);
+  }, 150_000);
 });
