@@ -10,7 +10,6 @@
  * true the public fields describe that candle's step.
  */
 import type { KstTime } from '../time/kst.js';
-import type { Position } from './vwap-atr.js';
 
 /** Event codes of a step (numbers, so the hot loop allocates nothing). */
 export const NO_EVENT = 0;
@@ -22,7 +21,11 @@ export type VwapAtrEvent = 0 | 1 | 2 | 3 | 4;
 
 export const EVENT_KIND = ['', 'enter_long', 'enter_short', 'exit', 'exit'] as const;
 export const EVENT_REASON = ['', 'lower_band_cross', 'upper_band_cross', 'vwap', 'session_close'] as const;
-export const POSITION_NAME: Record<-1 | 0 | 1, Position> = { [-1]: 'short', 0: 'flat', 1: 'long' };
+export const POSITION_NAME: Record<-1 | 0 | 1, 'flat' | 'long' | 'short'> = {
+  [-1]: 'short',
+  0: 'flat',
+  1: 'long',
+};
 
 export class VwapAtrState {
   // Outputs of the last step (valid after push() returned true). NaN = undefined in the reference.
