@@ -26,6 +26,10 @@ import { frontFuture } from '../market/instruments/index.js';
 import type { Session } from '../market/types.js';
 import type { KstTime } from '../time/kst.js';
 import type { Candle, Strategy, StrategyContext, StrategyInput, StrategySignal } from './api.js';
+import { IncrementalVwapAtr } from './vwap-atr-incremental.js';
+import { EVENT_KIND, EVENT_REASON, POSITION_NAME } from './vwap-atr-state.js';
+
+type TradeKind = 'enter_long' | 'enter_short' | 'exit';
 
 export interface VwapAtrParams {
   /** Band width in ATRs. */
@@ -127,6 +131,8 @@ export function createVwapAtrStrategy(opts: Partial<VwapAtrParams> = {}): Strate
   const params = { k: opts.k ?? 2, atrPeriod: opts.atrPeriod ?? 14 };
   const symbolOf = (ctx: StrategyContext): { code: string; expiring: boolean } =>
     opts.symbol ? { code: opts.symbol, expiring: false } : frontSymbol(ctx);
+  // Per symbol: the last window's state, so a backtest or replay minute costs one candle, not 760.
+  const cache = new Map<string, IncrementalVwapAtr>();
   return {
     name: opts.name ?? 'vwap-atr',
     version: '1',
@@ -141,24 +147,30 @@ export function createVwapAtrStrategy(opts: Partial<VwapAtrParams> = {}): Strate
         input.calendar.sessionForCandle('derivatives', input.time, { expiring }) ??
         input.calendar.sessionForCandle('night', input.time);
       if (!session) return [];
-      const steps = vwapAtrSteps(input.history(symbol, LOOKBACK + Math.max(0, params.atrPeriod - 14)), session, params);
-      const last = steps.at(-1);
-      if (!last || last.time !== input.time || last.atr === undefined) return [];
+      // Same as vwapAtrSteps(history, session, params).at(-1), without recomputing an unchanged window.
+      let incremental = cache.get(symbol);
+      if (!incremental) cache.set(symbol, (incremental = new IncrementalVwapAtr(params.k, params.atrPeriod)));
+      const state = incremental.lastStep(input.history(symbol, LOOKBACK + Math.max(0, params.atrPeriod - 14)), session);
+      if (!state || state.time !== input.time || Number.isNaN(state.atr)) return [];
+      const last = {
+        position: POSITION_NAME[state.position],
+        event: state.event ? { kind: EVENT_KIND[state.event] as TradeKind, reason: EVENT_REASON[state.event] } : undefined,
+      };
       const levels = {
-        vwap: last.vwap,
-        atr: last.atr,
-        upper: last.upper!,
-        lower: last.lower!,
-        close: last.close,
+        vwap: state.vwap,
+        atr: state.atr,
+        upper: state.upper,
+        lower: state.lower,
+        close: state.close,
       };
       const out: StrategySignal[] = [];
       // A flat market (ATR 0) has no meaningful distance, but an exit must still be reported.
-      if (last.atr > 0) {
+      if (state.atr > 0) {
         out.push({
           time: input.time,
           symbol,
           kind: 'monitor',
-          value: (last.close - last.vwap) / last.atr,
+          value: (state.close - state.vwap) / state.atr,
           payload: { ...levels, position: last.position },
         });
       }
@@ -167,7 +179,7 @@ export function createVwapAtrStrategy(opts: Partial<VwapAtrParams> = {}): Strate
           time: input.time,
           symbol,
           kind: last.event.kind,
-          value: last.close,
+          value: state.close,
           payload: { ...levels, reason: last.event.reason },
         });
       return out;
