@@ -50,7 +50,7 @@ export function registerBacktestCommand(program: Command, ctx: CliContext): void
     .description(
       'run a strategy over stored minute bars with the KRX fill model (same code as live and replay)',
     )
-    .requiredOption('--strategy <name>', 'registered strategy name (see `krtrade strategy list`)')
+    .requiredOption('--strategy <name>', 'a configured strategy (`strategies` in the config) or a registered one (see `krtrade strategy list`)')
     .requiredOption('--from <date>', 'first trading date (YYYY-MM-DD)')
     .requiredOption('--to <date>', 'last trading date (YYYY-MM-DD)')
     .option('--params <json>', 'strategy parameters as a JSON object')
