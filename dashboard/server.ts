@@ -22,6 +22,7 @@ import { registerStreamMetrics } from '../src/stream/metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
 import { backtestRouter } from './charts/backtest.js';
+import type { StrategyEntry } from '../src/strategy/config.js';
 import { PAPER_PATH, paperRouter } from './charts/paper.js';
 import { CandleFeed } from '../src/live/candle-bus.js';
 import { defaultCalendar, type TradingCalendar } from '../src/market/calendar/index.js';
@@ -42,6 +43,8 @@ export interface DashboardOptions extends HealthDeps {
   /** Redis key prefix of the pipeline: live chart updates come from its pub/sub channel. */
   prefix?: string;
   calendar?: TradingCalendar;
+  /** The config's `strategies`: `/charts/backtest` resolves names the way live and replay do. */
+  strategies?: readonly StrategyEntry[];
 }
 
 export interface Dashboard {
@@ -124,7 +127,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const feed = o.prefix ? new CandleFeed(o.redis, o.prefix) : undefined;
   app.use(PAPER_PATH, paperRouter(o.pool, o.log));
   app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
-  app.use(`${CHARTS_PATH}/backtest`, backtestRouter(o.pool, o.log));
+  app.use(`${CHARTS_PATH}/backtest`, backtestRouter(o.pool, o.log, o.strategies));
   app.use(ACTIONS_PATH, adminOnly());
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 

@@ -9,7 +9,8 @@
  * missing; after a few fruitless repairs the loop stops asking for it until the process restarts.
  */
 import type pg from 'pg';
-import { type KstDate, type KstTime, addMinutes, floorMinute, formatKstIso, toKst } from '../src/time/kst.js';
+import { type KstDate, type KstTime, addMinutes, dateOf, floorMinute, formatKstIso, toKst } from '../src/time/kst.js';
+import { emitVerificationFailed } from '../src/verify/alerts.js';
 import type { CandleTarget } from '../src/pipeline/subscriptions.js';
 import type { StoredMinutes } from '../src/repair/stored.js';
 import { missingCandleMinutes } from '../src/repair/missing.js';
@@ -94,7 +95,13 @@ export class RepairLoop {
       if (anchor === undefined) continue;
       const after = Math.min(index.sessionBaseline(c.products, anchor, c.expiry), addMinutes(upTo, -this.o.config.lookbackMinutes)) as KstTime;
       const subject = { code: c.code, products: c.products, ...(c.expiry ? { expiry: c.expiry } : {}) };
-      const missing = (await missingCandleMinutes(index, this.o.stored, subject, after, upTo)).filter((m) => (this.tries.get(`${c.code}|${m}`) ?? 0) < MAX_TRIES);
+      const found = await missingCandleMinutes(index, this.o.stored, subject, after, upTo);
+      const missing = found.filter((m) => (this.tries.get(`${c.code}|${m}`) ?? 0) < MAX_TRIES);
+      // Still missing after the last repair: said once (an alert), then left alone.
+      const exhausted = found.filter((m) => this.tries.get(`${c.code}|${m}`) === MAX_TRIES);
+      for (const m of exhausted) this.tries.set(`${c.code}|${m}`, MAX_TRIES + 1);
+      if (exhausted.length)
+        await emitVerificationFailed(s.keys.repairState, { source: 'repair loop', instrument: c.code, tradingDate: tradingDate ?? dateOf(anchor), missing: exhausted, time: now });
       if (!missing.length) continue;
       round.missing[c.code] = missing.length;
       round.totalMissing += missing.length;

@@ -45,6 +45,7 @@ export async function serveDashboard(rt: Runtime, flags: DashboardFlags): Promis
     protectProbes: d.protectProbes,
     readOnly: flags.readOnly ?? d.readOnly, insecureLocal: flags.insecureLocal,
     queues: rt.queues.queues, redis: rt.redis, pool: rt.pool, prefix: rt.config.redis.prefix, calendar: rt.calendar, stats: rt.services.stats, clock: rt.clock, log: rt.log,
+    strategies: rt.config.strategies,
     ...(kisUrl ? { kisUrl } : {}),
   });
   rt.closers.add('dashboard', dash);

@@ -8,7 +8,9 @@ import type { Request, Response } from 'express';
 import type pg from 'pg';
 import type { Logger } from '../../src/log.js';
 import { UserError, errorMessage } from '../../src/errors.js';
-import { getStrategy, strategies } from '../../src/strategy/registry.js';
+import { strategies } from '../../src/strategy/registry.js';
+import type { StrategyEntry } from '../../src/strategy/config.js';
+import { backtestStrategy } from '../../src/backtest/strategy-by-name.js';
 import { runBacktest } from '../../src/backtest/engine.js';
 import { renderBacktestReport } from '../../src/backtest/report-html.js';
 import { addDays, parseKstDate, type KstDate } from '../../src/time/kst.js';
@@ -41,8 +43,8 @@ function intParam(q: Request['query'], name: string, fallback: number, min: numb
   return n;
 }
 
-function form(): string {
-  const options = [...strategies.keys()]
+function form(configured: readonly StrategyEntry[]): string {
+  const options = [...new Set([...configured.map((e) => e.name), ...strategies.keys()])]
     .sort()
     .map((n) => `<option>${esc(n)}</option>`)
     .join('');
@@ -55,20 +57,25 @@ function form(): string {
 <button type="submit">run</button></form><p>At most ${MAX_DASHBOARD_DAYS} days per view; times KST.</p></body></html>`;
 }
 
-export function backtestRouter(pool: pg.Pool | undefined, log: Logger): express.Router {
+/** `configured`: the config's `strategies`, resolved by name the way live and replay resolve them. */
+export function backtestRouter(
+  pool: pg.Pool | undefined,
+  log: Logger,
+  configured: readonly StrategyEntry[] = [],
+): express.Router {
   const r = express.Router();
   r.get('/', async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     const q = req.query;
     const name = str(q, 'strategy');
-    if (!name) return void res.type('html').send(form());
+    if (!name) return void res.type('html').send(form(configured));
     if (!pool)
       return void res
         .status(503)
         .type('text/plain')
         .send('backtests need Postgres: database.url is not configured for the dashboard');
     try {
-      const strategy = getStrategy(name);
+      const strategy = await backtestStrategy(configured, name);
       const from = dateParam(q, 'from');
       const to = dateParam(q, 'to');
       if (from > to) throw new UserError(`from ${from} is after to ${to}`);

@@ -11,6 +11,7 @@ import type { Clock } from '../time/clock.js';
 import type { Logger } from '../log.js';
 import type { ProductFamily } from '../market/types.js';
 import { errorMessage } from '../errors.js';
+import { emitGapAlert } from './gap-alert.js';
 import { type KstDate, type KstTime, addDays, addMinutes, dateOf, floorMinute, formatKst, minutesOfDay, toKst } from '../time/kst.js';
 import type { StreamGap } from './types.js';
 
@@ -77,6 +78,7 @@ export class GapRecorder {
     } catch (e) {
       this.o.logger?.error({ err: errorMessage(e), gap: { ...gap, from: formatKst(gap.from), to: formatKst(to) } }, 'could not record a stream gap; backfill its range with `krtrade backfill`');
     }
+    await emitGapAlert(this.o.prefix, { ...gap, to }, date);
   }
 
   /** Gaps of a trading date, oldest first. */

@@ -17,6 +17,7 @@ import { errorMessage } from '../errors.js';
 import { FencedLease, type LeaseGrant } from './lease.js';
 import { KeySession, lastSeenKey, type StreamAccount } from './key-session.js';
 import type { RecordSink, StreamGap } from './types.js';
+import { StreamDownWatch } from './down-watch.js';
 
 export interface StreamWorkerOptions {
   accounts: StreamAccount[];
@@ -66,6 +67,8 @@ export class StreamWorker extends EventEmitter<StreamWorkerEvents> {
   private readonly ttlMs: number;
   private closing: Promise<void> | undefined;
   readonly counters = { takeovers: 0, acquired: 0, lost: 0 };
+  /** Emits `stream_down` for a key nobody holds past the takeover time. */
+  private readonly downWatch: StreamDownWatch;
 
   constructor(private readonly o: StreamWorkerOptions) {
     super();
@@ -73,6 +76,7 @@ export class StreamWorker extends EventEmitter<StreamWorkerEvents> {
     // The lease outlives a missed heartbeat or two; a poll every fifth leaves time to connect.
     this.ttlMs = Math.max(300, Math.floor(o.takeoverMs * 0.6));
     for (const a of o.accounts) this.leases.set(a.name, new FencedLease(o.redis, o.prefix, a.appKey, this.holderId, this.ttlMs));
+    this.downWatch = new StreamDownWatch({ redis: o.redis, prefix: o.prefix, clock: o.clock, accounts: o.accounts, takeoverMs: o.takeoverMs, ...(o.logger ? { logger: o.logger } : {}) });
   }
 
   private get pollMs(): number {
@@ -84,6 +88,7 @@ export class StreamWorker extends EventEmitter<StreamWorkerEvents> {
     if (this.timer || this.closing) return;
     this.timer = setInterval(() => void this.tick(), this.pollMs);
     this.beats = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.ttlMs / 3)));
+    this.downWatch.start();
     void this.tick();
   }
 
@@ -217,6 +222,7 @@ export class StreamWorker extends EventEmitter<StreamWorkerEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.timer);
+      await this.downWatch.close();
       await this.ticking;
       // The heartbeat keeps the leases while the sockets close, so the next holder meets no session of ours.
       await Promise.all([...this.held.values()].map((h) => h.session.close()));

@@ -6,11 +6,10 @@ import { intOption } from '../context.js';
 import { withCliPool } from './db-errors.js';
 import { dateOption } from './options.js';
 import { UserError, errorMessage } from '../../errors.js';
-import { getStrategy } from '../../strategy/registry.js';
-import { loadStrategyPlugin } from '../../strategy/plugin.js';
 import { runBacktest, DEFAULT_CAPITAL } from '../../backtest/engine.js';
 import { backtestJson, backtestText } from '../../backtest/output.js';
-import { parseParamsOption, withParams } from '../../backtest/params.js';
+import { parseParamsOption } from '../../backtest/params.js';
+import { backtestStrategy } from '../../backtest/strategy-by-name.js';
 import { renderBacktestReport } from '../../backtest/report-html.js';
 import type { FillAt } from '../../fills/model.js';
 
@@ -51,7 +50,7 @@ export function registerBacktestCommand(program: Command, ctx: CliContext): void
     .description(
       'run a strategy over stored minute bars with the KRX fill model (same code as live and replay)',
     )
-    .requiredOption('--strategy <name>', 'registered strategy name (see `krtrade strategy list`)')
+    .requiredOption('--strategy <name>', 'a configured strategy (`strategies` in the config) or a registered one (see `krtrade strategy list`)')
     .requiredOption('--from <date>', 'first trading date (YYYY-MM-DD)')
     .requiredOption('--to <date>', 'last trading date (YYYY-MM-DD)')
     .option('--params <json>', 'strategy parameters as a JSON object')
@@ -72,8 +71,10 @@ export function registerBacktestCommand(program: Command, ctx: CliContext): void
     .option('--report <file>', 'write a self-contained HTML report (charts and tables)')
     .option('--json', 'print JSON')
     .action(async (opts: BacktestCliOptions) => {
-      for (const file of opts.plugin ?? []) await loadStrategyPlugin(file);
-      const strategy = withParams(getStrategy(opts.strategy), parseParamsOption(opts.params));
+      const strategy = await backtestStrategy(ctx.config().config.strategies, opts.strategy, {
+        params: parseParamsOption(opts.params),
+        plugins: opts.plugin,
+      });
       const from = dateOption('--from', opts.from);
       const to = dateOption('--to', opts.to);
       if (opts.fillAt !== 'next_open' && opts.fillAt !== 'signal_close')

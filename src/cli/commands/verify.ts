@@ -22,6 +22,7 @@ import { withQueues } from '../../../workers/admin.js';
 import { enqueueBackfill, waitForBackfill } from '../../../workers/backfill.js';
 import { pages } from '../../pipeline/schedule.js';
 import { dateOption } from './options.js';
+import { alertIncomplete } from './verify-alerts.js';
 
 /** `MM-DD HH:MM` */
 const hhmm = (t: KstTime): string => formatKst(t).slice(5, 16);
@@ -100,6 +101,7 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
       if (opts.repair && !r.complete) {
         await repair(ctx, r);
         r = await check(opts.write);
+        await alertIncomplete(config, ctx.logger(), r, now);
       }
       const json = {
         ...r,
