@@ -19,6 +19,7 @@ import { sameOriginActions } from './security/same-origin.js';
 import { selfContained } from './security/self-contained.js';
 import { createMetrics } from './metrics.js';
 import { registerStreamMetrics } from '../src/stream/metrics.js';
+import { registerRepairMetrics } from './repair-metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
 import { backtestRouter } from './charts/backtest.js';
@@ -98,6 +99,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const boards = { admin: boardRouter(o.queues, o.readOnly), viewer: boardRouter(o.queues, true) };
   const registry = createMetrics({ stats: o.stats, queues: o.queues, clock: o.clock });
   if (o.prefix) registerStreamMetrics(registry, o.redis, o.prefix);
+  if (o.prefix) registerRepairMetrics(registry, o.redis, o.prefix);
 
   const app = express();
   app.disable('x-powered-by');
