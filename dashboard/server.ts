@@ -26,6 +26,9 @@ import { backtestRouter } from './charts/backtest.js';
 import { PAPER_PATH, paperRouter } from './charts/paper.js';
 import { CandleFeed } from '../src/live/candle-bus.js';
 import { defaultCalendar, type TradingCalendar } from '../src/market/calendar/index.js';
+import { repairAction } from './actions/repair.js';
+import { createQueues } from '../jobs/queues.js';
+import { SIMULATOR_ACCOUNT } from '../src/pipeline/subscriptions.js';
 
 export interface DashboardOptions extends HealthDeps {
   host: string;
@@ -43,6 +46,8 @@ export interface DashboardOptions extends HealthDeps {
   /** Redis key prefix of the pipeline: live chart updates come from its pub/sub channel. */
   prefix?: string;
   calendar?: TradingCalendar;
+  /** KIS account (config name) that repair backfills fetch with (default: the simulator's). */
+  account?: string;
 }
 
 export interface Dashboard {
@@ -128,6 +133,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
   app.use(`${CHARTS_PATH}/backtest`, backtestRouter(o.pool, o.log));
   app.use(ACTIONS_PATH, adminOnly());
+  const actionQueues = o.prefix ? createQueues(o.redis, o.prefix, { log: o.log }) : undefined;
+  if (actionQueues) app.use(`${ACTIONS_PATH}/repair`, repairAction({ ...(o.pool ? { pool: o.pool } : {}), queues: actionQueues, calendar: o.calendar ?? defaultCalendar(), clock: o.clock, log: o.log, account: o.account ?? SIMULATOR_ACCOUNT }));
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -137,6 +144,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   }).catch(async (e: unknown) => {
     // The live feed holds a Redis subscriber; left open it would keep a failed start alive.
     await feed?.close();
+    await actionQueues?.close();
     throw e;
   });
   server.on('error', (e) => o.log.error({ err: errorMessage(e) }, 'dashboard server error'));
@@ -155,6 +163,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         server.closeAllConnections();
       });
       await feed?.close();
+      await actionQueues?.close();
     }),
   };
 }

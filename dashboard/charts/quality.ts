@@ -25,12 +25,33 @@ async function newestTradingDate(pool: pg.Pool, calendar: TradingCalendar): Prom
   return calendar.tradingDateAt('night', t) ?? calendar.tradingDateAt('derivatives', t) ?? dateOf(t);
 }
 
+/** What a repair action did, from the redirect's query (`repaired`, `enqueued`, `missing`); ignored unless well-formed. */
+export interface RepairNotice {
+  symbol: string;
+  enqueued: number;
+  missing: number;
+}
+
+export function repairNotice(q: Record<string, unknown>): RepairNotice | undefined {
+  const { repaired, enqueued, missing } = q;
+  if (typeof repaired !== 'string' || !/^[A-Za-z0-9]{1,12}$/.test(repaired)) return undefined;
+  if (typeof enqueued !== 'string' || !/^\d{1,7}$/.test(enqueued) || typeof missing !== 'string' || !/^\d{1,7}$/.test(missing)) return undefined;
+  return { symbol: repaired, enqueued: Number(enqueued), missing: Number(missing) };
+}
+
+function noticeHtml(n: RepairNotice): string {
+  const text = n.missing === 0
+    ? `${n.symbol}: no closed minute is missing; nothing enqueued.`
+    : `${n.symbol}: ${count(n.enqueued)} missing minutes enqueued as backfill${n.enqueued < n.missing ? ` (${count(n.missing - n.enqueued)} already had a backfill pending)` : ''}. Reload to see them stored.`;
+  return `<p id="notice" class="notice" role="status">${esc(text)}</p>`;
+}
+
 export interface QualityPage {
   title: string;
   body: string;
 }
 
-export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: { date?: KstDate; now: KstTime; role: Role }): Promise<QualityPage> {
+export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: { date?: KstDate; now: KstTime; role: Role; notice?: RepairNotice }): Promise<QualityPage> {
   const date = q.date ?? (await newestTradingDate(pool, calendar));
   if (!date) return { title: 'data quality', body: '<p>No candles stored yet: nothing to check.</p>' };
   const report = await verifyCompleteness(pool, { date, calendar, write: false });
@@ -62,6 +83,7 @@ export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: {
   return {
     title: `data quality ${date}`,
     body:
+      (q.notice ? noticeHtml(q.notice) : '') +
       `<form method="get"><label>trading date <input type="date" name="date" value="${esc(date)}"></label> <button type="submit">show</button></form>` +
       `<p id="summary">${summary}. Times KST; minutes counted from the exchange calendar.</p>` +
       (rows.length
