@@ -8,14 +8,32 @@ import type { TradingCalendar } from '../../src/market/calendar/index.js';
 import { latestDataTimes } from '../../src/db/readers.js';
 import { isCandleTable } from '../../src/db/names.js';
 import { verifyCompleteness, minuteRuns } from '../../src/verify/completeness.js';
+import { storedBoards, verifyBoards } from '../../src/verify/boards.js';
 import { formatQuantity } from '../../src/market/format.js';
-import { dateOf, formatKst, type KstDate, type KstTime } from '../../src/time/kst.js';
+import { dateOf, floorMinute, formatKst, type KstDate, type KstTime } from '../../src/time/kst.js';
 import type { Role } from '../auth.js';
 import { href } from './page.js';
 import { esc } from './svg.js';
 
 const hhmm = (t: KstTime): string => formatKst(t).slice(11, 16);
 const count = (n: number): string => formatQuantity(n, 'count');
+const gapText = (minutes: readonly KstTime[]): string => {
+  const runs = minuteRuns(minutes);
+  return runs.length ? runs.map((r) => (r.count === 1 ? hhmm(r.from) : `${hhmm(r.from)}–${hhmm(r.to)} (${count(r.count)})`)).join(', ') : '—';
+};
+
+/** Option boards with rows that date: one board minute per closed derivatives/night minute; not refetchable. */
+async function boardsTable(pool: pg.Pool, calendar: TradingCalendar, date: KstDate, now: KstTime): Promise<string> {
+  const boards = await verifyBoards(pool, { date, calendar, boards: await storedBoards(pool, date), upTo: floorMinute(now) });
+  if (!boards.length) return '';
+  const rows = boards.map((b) => {
+    const state = b.missingMinutes.length ? 'missing' : 'complete';
+    return `<tr class="${state}" data-board="${esc(b.board)}"><td>${esc(b.board)}</td><td class="num expected">${count(b.expected)}</td><td class="num stored">${count(b.actual)}</td>` +
+      `<td class="num missing">${count(b.missingMinutes.length)}</td><td class="gaps">${esc(gapText(b.missingMinutes))}</td></tr>`;
+  });
+  return `<h2>Option boards</h2><p>One board minute per closed minute of the night and day derivatives sessions. KIS keeps no board history: missing board minutes cannot be refetched.</p>` +
+    `<table id="boards"><tr><th>board</th><th>expected</th><th>stored</th><th>missing</th><th>gaps</th></tr>${rows.join('')}</table>`;
+}
 
 /** The trading date of the newest stored candle of any instrument (night candles count for the next day). */
 async function newestTradingDate(pool: pg.Pool, calendar: TradingCalendar): Promise<KstDate | undefined> {
@@ -88,6 +106,7 @@ export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: {
       `<p id="summary">${summary}. Times KST; minutes counted from the exchange calendar.</p>` +
       (rows.length
         ? `<table id="quality"><tr><th>instrument</th><th>sessions</th><th>expected</th><th>stored</th><th>missing</th><th>gaps</th><th>latest candle</th><th></th></tr>${rows.join('')}</table>`
-        : ''),
+        : '') +
+      (await boardsTable(pool, calendar, date, q.now)),
   };
 }
