@@ -6,6 +6,7 @@ import { formatKstIso, toKst } from '../src/time/kst.js';
 import { errorMessage } from '../src/errors.js';
 import type { PipelineStats } from '../src/pipeline/stats.js';
 import { streamHealth } from '../src/stream/status.js';
+import { readRepairState } from './repair-state.js';
 
 export interface Probe {
   ok: boolean;
@@ -56,5 +57,15 @@ export async function health(d: HealthDeps) {
     ...(kis.ok ? [] : [`kis unreachable (${kis.error})`]),
   ];
   const stream = redis.ok && d.prefix ? await streamHealth(d.redis, d.prefix, now).catch(() => undefined) : undefined;
-  return { status: problems.length ? 'degraded' : 'ok', problems, now: formatKstIso(now), redis, postgres, kis, instruments, ...(stream ? { stream } : {}) };
+  const repair = redis.ok && d.prefix ? await repairHealth(d.redis, d.prefix).catch(() => undefined) : undefined;
+  return { status: problems.length ? 'degraded' : 'ok', problems, now: formatKstIso(now), redis, postgres, kis, instruments, ...(stream ? { stream } : {}), ...(repair ? { repair } : {}) };
+}
+
+/** The repair loop's last round: when (KST), how many minutes were missing, and where. */
+async function repairHealth(redis: Redis, prefix: string) {
+  const s = await readRepairState(redis, prefix);
+  if (!s) return { lastRound: null, totalMissing: null, instruments: [] as { instrument: string; missing: number }[] };
+  const instruments = Object.entries(s.missing).map(([instrument, missing]) => ({ instrument, missing }));
+  const boards = Object.entries(s.boardsMissing ?? {}).map(([board, missing]) => ({ board, missing }));
+  return { lastRound: s.at, totalMissing: s.totalMissing, instruments, ...(boards.length ? { boards } : {}) };
 }

@@ -19,6 +19,7 @@ import { sameOriginActions } from './security/same-origin.js';
 import { selfContained } from './security/self-contained.js';
 import { createMetrics } from './metrics.js';
 import { registerStreamMetrics } from '../src/stream/metrics.js';
+import { registerRepairMetrics } from './repair-metrics.js';
 import { health, type HealthDeps } from './health.js';
 import { CHARTS_PATH, chartsRouter } from './charts/routes.js';
 import { backtestRouter } from './charts/backtest.js';
@@ -26,6 +27,9 @@ import type { StrategyEntry } from '../src/strategy/config.js';
 import { PAPER_PATH, paperRouter } from './charts/paper.js';
 import { CandleFeed } from '../src/live/candle-bus.js';
 import { defaultCalendar, type TradingCalendar } from '../src/market/calendar/index.js';
+import { repairAction } from './actions/repair.js';
+import { createQueues } from '../jobs/queues.js';
+import { SIMULATOR_ACCOUNT } from '../src/pipeline/subscriptions.js';
 
 export interface DashboardOptions extends HealthDeps {
   host: string;
@@ -45,6 +49,8 @@ export interface DashboardOptions extends HealthDeps {
   calendar?: TradingCalendar;
   /** The config's `strategies`: `/charts/backtest` resolves names the way live and replay do. */
   strategies?: readonly StrategyEntry[];
+  /** KIS account (config name) that repair backfills fetch with (default: the simulator's). */
+  account?: string;
 }
 
 export interface Dashboard {
@@ -101,6 +107,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const boards = { admin: boardRouter(o.queues, o.readOnly), viewer: boardRouter(o.queues, true) };
   const registry = createMetrics({ stats: o.stats, queues: o.queues, clock: o.clock });
   if (o.prefix) registerStreamMetrics(registry, o.redis, o.prefix);
+  if (o.prefix) registerRepairMetrics(registry, o.redis, o.prefix);
 
   const app = express();
   app.disable('x-powered-by');
@@ -129,6 +136,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
   app.use(`${CHARTS_PATH}/backtest`, backtestRouter(o.pool, o.log, o.strategies));
   app.use(ACTIONS_PATH, adminOnly());
+  const actionQueues = o.prefix ? createQueues(o.redis, o.prefix, { log: o.log }) : undefined;
+  if (actionQueues) app.use(`${ACTIONS_PATH}/repair`, repairAction({ ...(o.pool ? { pool: o.pool } : {}), queues: actionQueues, calendar: o.calendar ?? defaultCalendar(), clock: o.clock, log: o.log, account: o.account ?? SIMULATOR_ACCOUNT }));
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -138,6 +147,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   }).catch(async (e: unknown) => {
     // The live feed holds a Redis subscriber; left open it would keep a failed start alive.
     await feed?.close();
+    await actionQueues?.close();
     throw e;
   });
   server.on('error', (e) => o.log.error({ err: errorMessage(e) }, 'dashboard server error'));
@@ -156,6 +166,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         server.closeAllConnections();
       });
       await feed?.close();
+      await actionQueues?.close();
     }),
   };
 }

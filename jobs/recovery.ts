@@ -32,7 +32,7 @@ async function pendingBackfill(q: QueueSet, code: string): Promise<{ from: numbe
  * `minutes`: ascending candle minutes of the instrument that no job will fetch otherwise. `backfillOnly`:
  * never as live catch-up jobs, whose stage ids a minute's earlier (completed) stages would turn into no-ops.
  */
-export async function recoverMinutes(target: CandleTarget & { account: string }, minutes: readonly KstTime[], s: PipelineServices, why: string, o: { backfillOnly?: boolean } = {}): Promise<RecoveryOutcome> {
+export async function recoverMinutes(target: CandleTarget & { account: string }, minutes: readonly KstTime[], s: Pick<PipelineServices, 'queues' | 'clock' | 'log'>, why: string, o: { backfillOnly?: boolean; onEnqueued?: (minutes: number, jobs: number) => void } = {}): Promise<RecoveryOutcome> {
   if (!minutes.length) return 'none';
   const { code, family, account } = target;
   if (!o.backfillOnly && minutes.length <= catchUpLimit(s.clock.speed)) {
@@ -51,6 +51,7 @@ export async function recoverMinutes(target: CandleTarget & { account: string },
       jobs++;
     }
   }
+  o.onEnqueued?.(left.length, jobs);
   s.log.info({ code, from: formatKstIso(left[0]!), to: formatKstIso(left.at(-1)!), minutes: left.length, jobs }, `${why}: backfill of the missing minutes instead of per-minute jobs`);
   return 'backfill';
 }

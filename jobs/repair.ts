@@ -11,11 +11,12 @@
 import type pg from 'pg';
 import { type KstDate, type KstTime, addMinutes, dateOf, floorMinute, formatKstIso, toKst } from '../src/time/kst.js';
 import { emitVerificationFailed } from '../src/verify/alerts.js';
-import type { CandleTarget } from '../src/pipeline/subscriptions.js';
+import type { BoardTarget, CandleTarget } from '../src/pipeline/subscriptions.js';
 import type { StoredMinutes } from '../src/repair/stored.js';
 import { missingCandleMinutes } from '../src/repair/missing.js';
 import type { RepairConfig } from '../src/repair/config.js';
 import { verifyCompleteness } from '../src/verify/completeness.js';
+import { boardSymbol, storedBoardMinutes, verifyBoards } from '../src/verify/boards.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
 import { once } from '../src/pipeline/lifecycle.js';
@@ -36,6 +37,8 @@ export interface RepairRound {
   totalMissing: number;
   /** Instruments a backfill was enqueued for. */
   enqueued: string[];
+  /** Board minutes missing per board (`KOSPI200:20261210`): reported only, KIS keeps no board history. */
+  boardsMissing: Record<string, number>;
 }
 
 export interface RepairLoopOptions {
@@ -45,7 +48,7 @@ export interface RepairLoopOptions {
   calendar: TradingCalendar;
   config: RepairConfig;
   /** The subscribed candle instruments now and their trading date (the scheduler's resolution). */
-  targets(): { tradingDate?: KstDate; candles: readonly CandleTarget[] };
+  targets(): { tradingDate?: KstDate; candles: readonly CandleTarget[]; boards?: readonly BoardTarget[] };
 }
 
 export class RepairLoop {
@@ -87,8 +90,8 @@ export class RepairLoop {
     const index = s.fireTimes.index;
     const now = toKst(s.clock.now());
     const upTo = addMinutes(floorMinute(now), -(this.o.config.settleMinutes + 1));
-    const { tradingDate, candles } = this.o.targets();
-    const round: RepairRound = { at: now, upTo, missing: {}, totalMissing: 0, enqueued: [] };
+    const { tradingDate, candles, boards = [] } = this.o.targets();
+    const round: RepairRound = { at: now, upTo, missing: {}, totalMissing: 0, enqueued: [], boardsMissing: {} };
     for (const c of candles) {
       // The session the newest checked minute belongs to (after the close: the one just closed), plus the look-back.
       const anchor = index.lastUpTo(c.products, addMinutes(upTo, -24 * 60), upTo, c.expiry);
@@ -108,11 +111,24 @@ export class RepairLoop {
       for (const m of missing) this.tries.set(`${c.code}|${m}`, (this.tries.get(`${c.code}|${m}`) ?? 0) + 1);
       if ((await recoverMinutes(c, missing, s, 'repair', { backfillOnly: true })) !== 'none') round.enqueued.push(c.code);
     }
+    for (const b of boards) {
+      const anchor = index.lastUpTo(b.products, addMinutes(upTo, -24 * 60), upTo, b.expiry);
+      if (anchor === undefined) continue;
+      const after = Math.min(index.sessionBaseline(b.products, anchor, b.expiry), addMinutes(upTo, -this.o.config.lookbackMinutes)) as KstTime;
+      const expected = index.between(b.products, after, upTo, b.expiry);
+      if (!expected.length) continue;
+      const have = await storedBoardMinutes(this.o.pool, boardSymbol(b), expected[0]!, addMinutes(expected.at(-1)!, 1));
+      const missing = expected.filter((m) => !have.has(m)).length;
+      // Not enqueued: a board taken now would not be the board of that minute.
+      if (missing) round.boardsMissing[boardSymbol(b)] = missing;
+    }
     if (this.tries.size > 100_000) this.tries.clear();
     if (tradingDate && candles.length) {
       await verifyCompleteness(this.o.pool, { date: tradingDate, symbols: candles.map((c) => c.code), calendar: this.o.calendar, upTo: addMinutes(upTo, 1) });
     }
+    if (tradingDate && boards.length) await verifyBoards(this.o.pool, { date: tradingDate, calendar: this.o.calendar, boards, upTo: addMinutes(upTo, 1), write: true });
     await s.redis.set(s.keys.repairState, JSON.stringify({ ...round, at: formatKstIso(now), upTo: formatKstIso(upTo) }));
+    if (Object.keys(round.boardsMissing).length) s.log.warn({ boards: round.boardsMissing, upTo: formatKstIso(upTo) }, 'repair: option board minutes missing (KIS keeps no board history; not refetchable)');
     if (round.totalMissing) s.log.info({ missing: round.missing, upTo: formatKstIso(upTo) }, 'repair: missing minutes enqueued');
     return round;
   }

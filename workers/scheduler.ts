@@ -86,8 +86,8 @@ export class Scheduler {
   }
 
   /** The subscribed candle instruments as last resolved, and their trading date (the repair loop's targets). */
-  candleTargets(): { tradingDate?: KstDate; candles: readonly CandleTarget[] } {
-    return this.resolved ? { tradingDate: this.resolved.tradingDate, candles: this.resolved.candles } : { candles: [] };
+  candleTargets(): { tradingDate?: KstDate; candles: readonly CandleTarget[]; boards?: ResolvedSubscriptions['boards'] } {
+    return this.resolved ? { tradingDate: this.resolved.tradingDate, candles: this.resolved.candles, boards: this.resolved.boards } : { candles: [] };
   }
 
   /** Starts the loop in the background; errors of one tick are logged and the next tick runs. */

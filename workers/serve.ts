@@ -10,6 +10,7 @@ import { createRuntime, type Runtime } from './runtime.js';
 import { type PoolKind, POOL_KINDS, startPools, startScheduler } from './pools.js';
 import { startStreamService, streamsAnything } from './stream.js';
 import { connectToSimulator, publishClock, startEmbeddedSimulator, usesSimulator } from './simulator-mode.js';
+import { defaultAccountName } from '../src/pipeline/subscriptions.js';
 
 export interface ServeOptions {
   concurrency: number;
@@ -46,6 +47,7 @@ export async function serveDashboard(rt: Runtime, flags: DashboardFlags): Promis
     readOnly: flags.readOnly ?? d.readOnly, insecureLocal: flags.insecureLocal,
     queues: rt.queues.queues, redis: rt.redis, pool: rt.pool, prefix: rt.config.redis.prefix, calendar: rt.calendar, stats: rt.services.stats, clock: rt.clock, log: rt.log,
     strategies: rt.config.strategies,
+    account: defaultAccountName(rt.config),
     ...(kisUrl ? { kisUrl } : {}),
   });
   rt.closers.add('dashboard', dash);

@@ -17,7 +17,7 @@ import { renderHeatmap } from './heatmap.js';
 import { renderSmile } from './smile.js';
 import { href, page } from './page.js';
 import { BadChartQuery, code, metric, minuteOfDayParam, minutes, optionalCode, product, tradingDateParam } from './params.js';
-import { qualityPage } from './quality.js';
+import { qualityPage, repairNotice } from './quality.js';
 import { signalsPage } from './signals.js';
 import { surfacePage } from './surface.js';
 import { roleOf } from '../auth.js';
@@ -141,7 +141,8 @@ export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<
     try {
       const date = tradingDateParam(req.query, 'date');
       const now = toKst((live.clock ?? new RealClock()).now());
-      const { title, body } = await qualityPage(pool, live.calendar, { ...(date ? { date } : {}), now, role: roleOf(res) });
+      const notice = repairNotice(req.query);
+      const { title, body } = await qualityPage(pool, live.calendar, { ...(date ? { date } : {}), now, role: roleOf(res), ...(notice ? { notice } : {}) });
       res.type('html').send(page(title, body));
     } catch (e) {
       if (e instanceof BadChartQuery) return void res.status(400).type('text/plain').send(e.message);

@@ -52,6 +52,21 @@ describe('data-quality page in Chromium', () => {
     await page.close();
   });
 
+  it('clicking "repair" enqueues the backfill and lands back on the page with the notice', async () => {
+    const { page, problems } = await openPage(rig.browser, ADMIN);
+    await page.goto(`${rig.dash.url}/charts/quality?date=${DATE}`);
+    await Promise.all([page.waitForNavigation(), page.click(`${rowOf('000660')} form.repair button`)]);
+    const landed = new URL(page.url());
+    expect(landed.pathname).toBe('/charts/quality');
+    expect(landed.searchParams.get('date')).toBe(DATE);
+    expect(await page.$eval('#notice', (p) => p.textContent)).toBe('000660: 6 missing minutes enqueued as backfill. Reload to see them stored.');
+    const jobs = await rig.h.services.queues.queues.backfill.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+    expect(jobs.map((j) => (j.data as { code: string }).code)).toEqual(['000660', '000660']);
+    await screenshot(page, 'data-quality-repaired');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('the viewer sees the same numbers and no action', async () => {
     const { page, problems } = await openPage(rig.browser, VIEWER);
     await page.goto(`${rig.dash.url}/charts/quality?date=${DATE}`);

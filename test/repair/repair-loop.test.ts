@@ -30,7 +30,8 @@ describe('the repair loop in the scheduler process', () => {
     // data_quality: the round's verify of the session so far; the loop's state for /metrics and /health.
     const dq = await env.rt.pool.query<{ instrument: string }>("SELECT instrument FROM data_quality WHERE trading_date = '2026-11-24'");
     expect(new Set(dq.rows.map((r) => r.instrument))).toEqual(new Set(codes));
-    const state = JSON.parse((await env.rt.redis.get(env.rt.services.keys.repairState))!) as { upTo: string; totalMissing: number };
-    expect(state.upTo >= '2026-11-24T09:06:00').toBe(true);
+    // The rows may be refilled before the round that checked up to 09:06 has written its state: wait for it.
+    const stateUpTo = async () => (JSON.parse((await env!.rt.redis.get(env!.rt.services.keys.repairState)) ?? '{}') as { upTo?: string }).upTo ?? '';
+    expect(await eventually(async () => (await stateUpTo()) >= '2026-11-24T09:06:00', 30_000)).toBe(true);
   }, 120_000);
 });

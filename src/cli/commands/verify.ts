@@ -23,6 +23,7 @@ import { enqueueBackfill, waitForBackfill } from '../../../workers/backfill.js';
 import { pages } from '../../pipeline/schedule.js';
 import { dateOption } from './options.js';
 import { alertIncomplete } from './verify-alerts.js';
+import { boardSymbol, storedBoards, verifyBoards, type BoardCompleteness, type BoardSubject } from '../../verify/boards.js';
 
 /** `MM-DD HH:MM` */
 const hhmm = (t: KstTime): string => formatKst(t).slice(5, 16);
@@ -46,6 +47,18 @@ function reportText(r: CompletenessReport): string {
     const runs = minuteRuns(i.missingMinutes);
     for (const run of runs.slice(0, 20))
       lines.push(`      ${hhmm(run.from)}${run.count > 1 ? `–${hhmm(run.to).slice(6)}` : ''} (${run.count})`);
+    if (runs.length > 20) lines.push(`      … ${runs.length - 20} more gaps`);
+  }
+  return lines.join('\n');
+}
+
+function boardsText(boards: readonly BoardCompleteness[]): string {
+  if (!boards.length) return '';
+  const lines = ['', 'option boards (board minutes; KIS keeps no board history: missing ones cannot be refetched)'];
+  for (const b of boards) {
+    lines.push(`  ${b.board}: ${b.actual}/${b.expected} ${b.missingMinutes.length ? `${b.missingMinutes.length} missing` : 'ok'}`);
+    const runs = minuteRuns(b.missingMinutes);
+    for (const run of runs.slice(0, 20)) lines.push(`      ${hhmm(run.from)}${run.count > 1 ? `–${hhmm(run.to).slice(6)}` : ''} (${run.count})`);
     if (runs.length > 20) lines.push(`      … ${runs.length - 20} more gaps`);
   }
   return lines.join('\n');
@@ -88,9 +101,8 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
       const date = opts.date ? dateOption('--date', opts.date) : opts.today ? currentTradingDate(calendar, now) : lastClosedTradingDate(calendar, now);
       // Minutes that have not closed yet are not missing.
       const upTo = floorMinute(now);
-      const subscribed = calendar.isTradingDay(date)
-        ? resolveSubscriptions(config.pipeline.subscriptions, date, instrumentRules(calendar), defaultAccountName(config)).candles.map((c) => c.code)
-        : [];
+      const resolved = calendar.isTradingDay(date) ? resolveSubscriptions(config.pipeline.subscriptions, date, instrumentRules(calendar), defaultAccountName(config)) : undefined;
+      const subscribed = resolved?.candles.map((c) => c.code) ?? [];
       const check = (write: boolean) => withCliPool(
         ctx,
         'krtrade-verify',
@@ -103,16 +115,24 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
         r = await check(opts.write);
         await alertIncomplete(config, ctx.logger(), r, now);
       }
+      // Option boards (not with --symbol): subscribed ones and any stored that date. Reported only: not refetchable.
+      const boards = opts.symbol ? [] : await withCliPool(ctx, 'krtrade-verify', async (pool) => {
+        const all = new Map<string, BoardSubject>([...(resolved?.boards ?? []), ...(await storedBoards(pool, date))].map((b) => [boardSymbol(b), { underlying: b.underlying, expiry: b.expiry }]));
+        return verifyBoards(pool, { date, calendar, boards: [...all.values()], upTo, write: opts.write });
+      }, { max: 2 });
+      const boardsComplete = boards.every((b) => !b.missingMinutes.length);
       const json = {
         ...r,
+        complete: r.complete && boardsComplete,
+        boards: boards.map((b) => ({ ...b, missingMinutes: b.missingMinutes.map(formatKstIso) })),
         instruments: r.instruments.map((i) => ({
           ...i,
           missingMinutes: i.missingMinutes.map(formatKstIso),
           unexpectedMinutes: i.unexpectedMinutes.map(formatKstIso),
         })),
       };
-      ctx.print(json, !!opts.json, () => reportText(r));
-      if (!r.complete) process.exitCode = 1;
+      ctx.print(json, !!opts.json, () => reportText(r) + boardsText(boards));
+      if (!r.complete || !boardsComplete) process.exitCode = 1;
     });
 }
 
