@@ -70,7 +70,9 @@ describe('stream gaps', () => {
     const m = await missing('005930');
     expect(m).toHaveLength(3 + 10);
     expect(m.slice(0, 4)).toEqual(['10:01', '10:02', '10:03', '10:10']);
-    const page = await queues.queues.backfill.getJob(jobIds.backfillCandles('005930', at('2026-12-03 10:10'), at('2026-12-03 10:20')));
+    // Recovery pages carry a fresh tag per enqueue (a completed page must not make a repeat a no-op).
+    const id = jobIds.backfillCandles('005930', at('2026-12-03 10:10'), at('2026-12-03 10:20'));
+    const page = (await queues.queues.backfill.getJobs(['waiting', 'prioritized', 'delayed'])).find((j) => j.id?.startsWith(`${id}-`));
     expect(page?.data).toMatchObject({ code: '005930', family: 'stock', account: 'sim' });
   });
 
