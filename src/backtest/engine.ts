@@ -11,6 +11,7 @@
  *   4. an equity point is recorded.
  * Positions carry across minutes and days: the strategy, not the engine, decides when to go flat.
  */
+import { windowAt } from '../strategy/replay.js';
 import type pg from 'pg';
 import { latestCandles, readCandles } from '../db/readers.js';
 import type { Candle, Signal } from '../db/types.js';
@@ -229,18 +230,4 @@ async function backtestDay(pool: pg.Pool, run: Run, ctx: StrategyContext): Promi
     tax: run.book.tax - start.tax,
     equity,
   };
-}
-
-/** The last `lookback` candles with time ≤ `time` (the same cut as replay's). */
-function windowAt(
-  candles: Candle[],
-  cursor: Map<string, number>,
-  symbol: string,
-  time: KstTime,
-  lookback: number,
-): Candle[] {
-  let i = cursor.get(symbol)!;
-  while (i < candles.length && candles[i]!.time <= time) i++;
-  cursor.set(symbol, i);
-  return candles.slice(Math.max(0, i - lookback), i);
 }

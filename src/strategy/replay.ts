@@ -111,7 +111,7 @@ async function replayDay(
 }
 
 /** The last `lookback` candles with time ≤ `time`; minutes ascend, so a cursor per symbol suffices. */
-function windowAt(
+export function windowAt(
   candles: Candle[],
   cursor: Map<string, number>,
   symbol: string,
