@@ -109,6 +109,13 @@ export const catalog = {
     options: { ...base, attempts: 3 },
     description: 'run the strategies once for a minute batch (when every candle is stored, or at the deadline)',
   }),
+  'run-strategy-late': define({
+    queue: 'strategy',
+    schema: z.strictObject({ minute: kstTimeSchema, codes: z.array(codeSchema).min(1).max(500), ...readable }),
+    // Waits for the batch's on-time run when it is still recording (see src/strategy/late-batches.ts).
+    options: { ...base, attempts: 8 },
+    description: 're-run the strategies for a minute batch that ran without these instruments, now stored (signals it adds or changes are flagged late)',
+  }),
 } as const;
 
 export type Catalog = typeof catalog;

@@ -58,7 +58,16 @@ export interface StrategyOutcome {
 export interface StrategyRunner {
   /** Runs every configured strategy over a minute batch; `missing` = instruments whose candle did not arrive. */
   runBatch(minute: KstTime, codes: string[], missing: string[]): Promise<StrategyOutcome>;
+  /** Records in PostgreSQL that the batch's on-time run starts (expecting `expected`) and what it ran without. */
+  openBatch(minute: KstTime, expected: string[]): Promise<void>;
+  closeBatch(minute: KstTime, missing: string[]): Promise<void>;
+  /** Of `minutes`, those whose batch ran without `code` (a stored candle of theirs calls for a late run). */
+  batchesMissing(code: string, minutes: KstTime[]): Promise<KstTime[]>;
+  /** Re-runs the batch for instruments it ran without, once; `retry` while its on-time run is still recording. */
+  runLate(minute: KstTime, codes: string[]): Promise<LateOutcome>;
 }
+
+export type LateOutcome = { ran: false; retry?: boolean } | { ran: true; codes: string[]; signals: number; flaggedLate: number };
 
 export interface PipelineServices {
   clock: Clock;

@@ -86,5 +86,8 @@ export const upsertCandles: Handler<'upsert-candles'> = async (p, ctx) => {
   const newest = p.candles.at(-1);
   if (newest) await s.stats.markData(p.code, newest.time);
   const released = p.batch !== undefined ? await s.batches.complete(p.batch, p.code) : false;
-  return { written, candles: p.candles.length, releasedStrategy: released };
+  // Checked whatever `written` says: a retry after a crash between the write and this enqueue writes nothing new.
+  const late = await s.strategy.batchesMissing(p.code, p.candles.map((c) => c.time));
+  for (const minute of late) await s.queues.add('run-strategy-late', { minute, codes: [p.code] }, { jobId: jobIds.lateStrategy(minute, p.code) });
+  return { written, candles: p.candles.length, releasedStrategy: released, ...(late.length ? { lateBatches: late.length } : {}) };
 };

@@ -39,6 +39,8 @@ export const jobIds = {
     return `${stage}-${kind}:${subject}:${rest}`;
   },
   strategy: (minute: KstTime) => `strategy:batch:${minuteLabel(minute)}`,
+  /** A late re-run of a batch for one instrument stored after it ran (a repeat is a no-op while kept; the claim in PostgreSQL decides anyway). */
+  lateStrategy: (minute: KstTime, code: string) => `strategy-late:${minuteLabel(minute)}:${part(code)}`,
 };
 
 /** Our own Redis keys live under `<prefix>:pipe:` next to BullMQ's `<prefix>:<queue>:` keys. */

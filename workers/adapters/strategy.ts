@@ -1,6 +1,9 @@
 /**
  * The pipeline's StrategyRunner port: the live strategies (configured, or the registered defaults) over a
  * minute batch, each isolated, then the batch status and the after-batch listeners (paper broker, alerts).
+ * A late re-run (instruments stored after the batch ran) stores its signals flagged late and calls no
+ * listener: the paper broker fills at the bar after a signal, which has passed by then, and an alert about
+ * a past minute would mislead; the signals are there for the dashboard, replay and the next batches.
  */
 import type pg from 'pg';
 import type { Clock } from '../../src/time/clock.js';
@@ -13,6 +16,7 @@ import { strategies } from '../../src/strategy/registry.js';
 import type { ConfiguredStrategy } from '../../src/strategy/configured.js';
 import { runStrategiesIsolated } from '../../src/strategy/isolated.js';
 import type { StrategyRunner } from '../../jobs/services.js';
+import { batchesMissing, claimLate, closeBatch, finishLate, openBatch } from '../../src/strategy/late-batches.js';
 
 /** Called after every batch with the signals of the strategies that succeeded; a throw fails the job (retried). */
 export type AfterBatch = (minute: KstTime, signals: readonly Signal[]) => Promise<void>;
@@ -55,6 +59,20 @@ export function createStrategyRunner(pool: pg.Pool, calendar: TradingCalendar, c
       for (const listener of o.afterBatch ?? []) await listener(minute, all);
       log.debug({ minute: formatKstIso(minute), codes: codes.length, missing, signals: all.length, failed }, 'strategy batch');
       return { signals: all.length };
+    },
+    openBatch: (minute, expected) => openBatch(pool, minute, expected),
+    closeBatch: (minute, missing) => closeBatch(pool, minute, missing, toKst(clock.now())),
+    batchesMissing: (code, minutes) => batchesMissing(pool, code, minutes),
+    async runLate(minute, codes) {
+      const claim = await claimLate(pool, minute, codes);
+      if (claim.status === 'running') return { ran: false, retry: true };
+      if (claim.status === 'nothing') return { ran: false };
+      const outcomes = await runStrategiesIsolated(pool, live(), minute, { calendar, missing: claim.stillMissing });
+      for (const r of outcomes) {
+        if (!r.ok) log.error({ minute: formatKstIso(minute), strategy: r.strategy, err: r.error }, 'strategy failed in a late re-run; its earlier signals stay');
+      }
+      const flaggedLate = await finishLate(pool, minute, toKst(clock.now()));
+      return { ran: true, codes: claim.codes, signals: outcomes.reduce((n, r) => n + r.signals.length, 0), flaggedLate };
     },
   };
 }
