@@ -27,6 +27,8 @@ export interface VerifyOptions {
   symbols?: readonly string[];
   /** Checked too when `symbols` is not given: what the pipeline subscribes to (subscribed but empty = missing). */
   subscribed?: readonly string[];
+  /** Not discovered from stored candles (e.g. ticks-only instruments: their gap-repair bars are not a candle subscription). */
+  notDiscovered?: readonly string[];
   calendar?: TradingCalendar;
   /** Write `data_quality` rows (default true). */
   write?: boolean;
@@ -61,12 +63,12 @@ export interface CompletenessReport {
   stored?: WriteResult;
 }
 
-interface Classified {
+export interface Classified {
   sessions: SessionProduct[];
   expiry?: KstDate;
 }
 
-async function classify(pool: pg.Pool, symbol: string, calendar: TradingCalendar): Promise<Classified> {
+export async function classify(pool: pg.Pool, symbol: string, calendar: TradingCalendar): Promise<Classified> {
   const r = await pool.query<{ kind: string; expiry: KstDate | null }>(
     'SELECT kind, expiry FROM instruments WHERE code = $1',
     [symbol],
@@ -106,6 +108,17 @@ const notChecked = (instrument: string, tradingDate: KstDate, error?: string): I
   ...(error === undefined ? {} : { error }),
 });
 
+/** The candle minutes the calendar expects of a classified instrument on `date` (before `upTo`, when given). */
+export function expectedMinutes(calendar: TradingCalendar, date: KstDate, c: Classified, upTo?: KstTime): Set<number> {
+  const expiring = c.expiry === date;
+  const expected = new Set<number>();
+  for (const product of c.sessions) {
+    const opts = product === 'derivatives' && expiring ? { expiring: true } : {};
+    for (const m of calendar.candleMinutes(product, date, opts)) if (upTo === undefined || m < upTo) expected.add(m);
+  }
+  return expected;
+}
+
 /** Expected (calendar) against stored minutes of one classified instrument on `date`. */
 async function checkInstrument(
   pool: pg.Pool,
@@ -116,11 +129,7 @@ async function checkInstrument(
   upTo?: KstTime,
 ): Promise<InstrumentCompleteness> {
   const expiring = c.expiry === date;
-  const expected = new Set<number>();
-  for (const product of c.sessions) {
-    const opts = product === 'derivatives' && expiring ? { expiring: true } : {};
-    for (const m of calendar.candleMinutes(product, date, opts)) if (upTo === undefined || m < upTo) expected.add(m);
-  }
+  const expected = expectedMinutes(calendar, date, c, upTo);
   const present = new Set<number>(await minutesPresent(pool, { symbol: instrument, tradingDate: date }));
   const missingMinutes = [...expected].filter((m) => !present.has(m)).sort((a, b) => a - b) as KstTime[];
   const unexpectedMinutes = [...present].filter((m) => !expected.has(m) && (upTo === undefined || m < upTo)).sort((a, b) => a - b) as KstTime[];
@@ -144,7 +153,7 @@ export async function verifyCompleteness(pool: pg.Pool, opts: VerifyOptions): Pr
     return { tradingDate: date, tradingDay: false, instruments: [], complete: true };
   const symbols = opts.symbols?.length
     ? [...new Set(opts.symbols)]
-    : [...new Set([...(await storedSymbols(pool, [date, calendar.previousTradingDay(date)])), ...(opts.subscribed ?? [])])].sort();
+    : [...new Set([...(await storedSymbols(pool, [date, calendar.previousTradingDay(date)])).filter((x) => !opts.notDiscovered?.includes(x)), ...(opts.subscribed ?? [])])].sort();
   const results: InstrumentCompleteness[] = [];
   for (const instrument of symbols) {
     let c: Classified;

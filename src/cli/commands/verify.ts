@@ -1,8 +1,9 @@
 /**
  * `krtrade verify`: are all expected candles stored? Only minutes that have closed count; the default date
  * is the last trading date whose sessions are over (`--today`: the session so far); instruments the
- * pipeline subscribes to count even with nothing stored. `--repair` enqueues backfills for what is missing,
- * waits, and verifies again. Exit code 1 while something is missing.
+ * pipeline subscribes to count even with nothing stored; instruments subscribed with `ticks` get their ticks
+ * coverage too (src/verify/ticks.ts). `--repair` enqueues backfills for what is missing (candles, and the REST
+ * bars of minutes the stream missed), waits, and verifies again. Exit code 1 while something is missing.
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
@@ -24,6 +25,7 @@ import { pages } from '../../pipeline/schedule.js';
 import { dateOption } from './options.js';
 import { alertIncomplete } from './verify-alerts.js';
 import { boardSymbol, storedBoards, verifyBoards, type BoardCompleteness, type BoardSubject } from '../../verify/boards.js';
+import { tickSubscribed, verifyTicks, type TicksCoverage } from '../../verify/ticks.js';
 
 /** `MM-DD HH:MM` */
 const hhmm = (t: KstTime): string => formatKst(t).slice(5, 16);
@@ -47,6 +49,22 @@ function reportText(r: CompletenessReport): string {
     const runs = minuteRuns(i.missingMinutes);
     for (const run of runs.slice(0, 20))
       lines.push(`      ${hhmm(run.from)}${run.count > 1 ? `–${hhmm(run.to).slice(6)}` : ''} (${run.count})`);
+    if (runs.length > 20) lines.push(`      … ${runs.length - 20} more gaps`);
+  }
+  return lines.join('\n');
+}
+
+function ticksText(ticks: readonly TicksCoverage[]): string {
+  if (!ticks.length) return '';
+  const lines = ['', 'ticks coverage (minutes the stream recorded whole; the rest repaired by REST bars or missing)'];
+  for (const t of ticks) {
+    if (t.error) {
+      lines.push(`  ${t.instrument}: not checked: ${t.error}`);
+      continue;
+    }
+    lines.push(`  ${t.instrument}: ${t.recorded}/${t.expected} recorded, ${t.backfilled} backfilled by REST, ${t.missingMinutes.length ? `${t.missingMinutes.length} missing` : 'none missing'}`);
+    const runs = minuteRuns(t.missingMinutes);
+    for (const run of runs.slice(0, 20)) lines.push(`      ${hhmm(run.from)}${run.count > 1 ? `–${hhmm(run.to).slice(6)}` : ''} (${run.count})`);
     if (runs.length > 20) lines.push(`      … ${runs.length - 20} more gaps`);
   }
   return lines.join('\n');
@@ -103,16 +121,23 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
       const upTo = floorMinute(now);
       const resolved = calendar.isTradingDay(date) ? resolveSubscriptions(config.pipeline.subscriptions, date, instrumentRules(calendar), defaultAccountName(config)) : undefined;
       const subscribed = resolved?.candles.map((c) => c.code) ?? [];
+      const tickCodes = resolved ? tickSubscribed(config.pipeline.subscriptions, date, instrumentRules(calendar)).filter((c) => !opts.symbol || opts.symbol.includes(c)) : [];
+      // A ticks-only instrument's REST bars (stream-gap repairs) do not make it a candle subscription.
+      const notDiscovered = tickCodes.filter((c) => !subscribed.includes(c));
       const check = (write: boolean) => withCliPool(
         ctx,
         'krtrade-verify',
-        (pool) => verifyCompleteness(pool, { date, calendar, write, upTo, ...(opts.symbol ? { symbols: opts.symbol } : { subscribed }) }),
+        (pool) => verifyCompleteness(pool, { date, calendar, write, upTo, ...(opts.symbol ? { symbols: opts.symbol } : { subscribed, notDiscovered }) }),
         { max: 2 },
       );
+      const checkTicks = () => withCliPool(ctx, 'krtrade-verify', (pool) => verifyTicks(pool, { date, calendar, instruments: tickCodes, upTo }), { max: 2 });
+      const ticksComplete = (t: TicksCoverage[]) => t.every((x) => !x.error && !x.missingMinutes.length);
       let r = await check(opts.write && !opts.repair);
-      if (opts.repair && !r.complete) {
-        await repair(ctx, r);
+      let ticks = await checkTicks();
+      if (opts.repair && (!r.complete || !ticksComplete(ticks))) {
+        await repair(ctx, missingByInstrument(r, ticks));
         r = await check(opts.write);
+        ticks = await checkTicks();
         await alertIncomplete(config, ctx.logger(), r, now);
       }
       // Option boards (not with --symbol): subscribed ones and any stored that date. Reported only: not refetchable.
@@ -123,7 +148,8 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
       const boardsComplete = boards.every((b) => !b.missingMinutes.length);
       const json = {
         ...r,
-        complete: r.complete && boardsComplete,
+        complete: r.complete && boardsComplete && ticksComplete(ticks),
+        ticks: ticks.map((t) => ({ ...t, missingMinutes: t.missingMinutes.map(formatKstIso), backfilledMinutes: t.backfilledMinutes.map(formatKstIso) })),
         boards: boards.map((b) => ({ ...b, missingMinutes: b.missingMinutes.map(formatKstIso) })),
         instruments: r.instruments.map((i) => ({
           ...i,
@@ -131,26 +157,39 @@ export function registerVerifyCommands(program: Command, ctx: CliContext): void 
           unexpectedMinutes: i.unexpectedMinutes.map(formatKstIso),
         })),
       };
-      ctx.print(json, !!opts.json, () => reportText(r) + boardsText(boards));
-      if (!r.complete || !boardsComplete) process.exitCode = 1;
+      ctx.print(json, !!opts.json, () => reportText(r) + ticksText(ticks) + boardsText(boards));
+      if (!json.complete) process.exitCode = 1;
     });
 }
 
-/** Backfill pages over exactly the missing minutes of each incomplete instrument; waits until each page is stored or failed. */
-async function repair(ctx: CliContext, r: CompletenessReport): Promise<void> {
+/** Per instrument, the minutes to refetch from REST: missing candles, and the minutes whose ticks are missing. */
+function missingByInstrument(r: CompletenessReport, ticks: readonly TicksCoverage[]): Map<string, KstTime[]> {
+  const out = new Map<string, Set<number>>();
+  const add = (code: string, minutes: readonly KstTime[]) => {
+    if (!minutes.length) return;
+    const set = out.get(code) ?? new Set<number>();
+    for (const m of minutes) set.add(m);
+    out.set(code, set);
+  };
+  for (const i of r.instruments) if (!i.error) add(i.instrument, i.missingMinutes);
+  for (const t of ticks) if (!t.error) add(t.instrument, t.missingMinutes);
+  return new Map([...out].map(([code, set]) => [code, [...set].sort((a, b) => a - b) as KstTime[]]));
+}
+
+/** Backfill pages over exactly the missing minutes of each instrument; waits until each page is stored or failed. */
+async function repair(ctx: CliContext, missing: Map<string, KstTime[]>): Promise<void> {
   const { config } = ctx.config();
   const account = defaultAccountName(config);
   await withQueues(config, ctx.logger(), async (q) => {
     if ((await q.queues.backfill.getWorkersCount()) === 0) process.stderr.write('note: no worker serves the backfill queue yet; start `krtrade worker fetch` or `krtrade run`\n');
     const tag = randomBytes(4).toString('hex');
-    for (const i of r.instruments) {
-      if (i.error || !i.missingMinutes.length) continue;
-      const inst = parseInstrumentCode(i.instrument);
+    for (const [code, minutes] of missing) {
+      const inst = parseInstrumentCode(code);
       if (inst.kind === 'call' || inst.kind === 'put') continue;
-      const plan = { code: inst.code, family: inst.family, pages: minuteRanges(i.missingMinutes).flatMap((x) => pages(x.from, x.to, 30)), minutes: i.missingMinutes.length, expected: i.missingMinutes };
+      const plan = { code: inst.code, family: inst.family, pages: minuteRanges(minutes).flatMap((x) => pages(x.from, x.to, 30)), minutes: minutes.length, expected: minutes };
       const e = await enqueueBackfill(q, plan, account, tag);
       const p = await waitForBackfill(q, e, () => undefined);
-      for (const f of p.failed) process.stderr.write(`verify --repair: ${i.instrument} ${f.page}: ${f.reason}\n`);
+      for (const f of p.failed) process.stderr.write(`verify --repair: ${code} ${f.page}: ${f.reason}\n`);
     }
   });
 }
