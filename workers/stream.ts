@@ -16,6 +16,7 @@ import { TickBarBuilder } from '../src/stream/tick-bars.js';
 import { TickBarSink } from '../src/stream/tick-bars-sink.js';
 import { CandlePublisher } from '../src/live/candle-bus.js';
 import { FormingBarPublisher } from '../src/stream/forming-bars.js';
+import { assignmentKey } from '../src/stream/stream-view.js';
 import { StreamRecorder } from '../src/stream/recorder.js';
 import { StreamWorker } from '../src/stream/worker.js';
 import { LAG_BUCKETS, publishWorkerStatus, statsKey } from '../src/stream/status.js';
@@ -35,8 +36,6 @@ export const gapBackfill =
 /** Whether any subscription asks for realtime data (`kinds` ticks or quotes). */
 export const streamsAnything = (config: Runtime['config']): boolean =>
   config.pipeline.subscriptions.some((s) => (s.kinds as readonly string[]).some((k) => k === 'ticks' || k === 'quotes'));
-
-const assignmentKey = (prefix: string): string => `${prefix}:stream:assignment`;
 
 export interface StreamService {
   worker: StreamWorker;
