@@ -133,7 +133,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   app.use(BOARD_PATH, (req, res, next) => boards[roleOf(res)](req, res, next));
   const feed = o.prefix ? new CandleFeed(o.redis, o.prefix) : undefined;
   app.use(PAPER_PATH, paperRouter(o.pool, o.log));
-  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, ...(feed ? { feed } : {}) }));
+  app.use(CHARTS_PATH, chartsRouter(o.pool, o.log, { calendar: o.calendar ?? defaultCalendar(), clock: o.clock, redis: o.redis, ...(o.prefix ? { prefix: o.prefix } : {}), ...(feed ? { feed } : {}) }));
   app.use(`${CHARTS_PATH}/backtest`, backtestRouter(o.pool, o.log, o.strategies));
   app.use(ACTIONS_PATH, adminOnly());
   const actionQueues = o.prefix ? createQueues(o.redis, o.prefix, { log: o.log }) : undefined;

@@ -15,6 +15,8 @@ import { GapRecorder, tradingDateAt, type Backfill } from '../src/stream/gaps.js
 import { TickBarBuilder } from '../src/stream/tick-bars.js';
 import { TickBarSink } from '../src/stream/tick-bars-sink.js';
 import { CandlePublisher } from '../src/live/candle-bus.js';
+import { FormingBarPublisher } from '../src/stream/forming-bars.js';
+import { assignmentKey } from '../src/stream/stream-view.js';
 import { StreamRecorder } from '../src/stream/recorder.js';
 import { StreamWorker } from '../src/stream/worker.js';
 import { LAG_BUCKETS, publishWorkerStatus, statsKey } from '../src/stream/status.js';
@@ -34,8 +36,6 @@ export const gapBackfill =
 /** Whether any subscription asks for realtime data (`kinds` ticks or quotes). */
 export const streamsAnything = (config: Runtime['config']): boolean =>
   config.pipeline.subscriptions.some((s) => (s.kinds as readonly string[]).some((k) => k === 'ticks' || k === 'quotes'));
-
-const assignmentKey = (prefix: string): string => `${prefix}:stream:assignment`;
 
 export interface StreamService {
   worker: StreamWorker;
@@ -74,11 +74,15 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
 
   // Bars from ticks: published on the live candle bus and compared with the REST bars as each minute closes.
   // One second of real time of grace for records stamped to the second (more simulated time when accelerated).
-  const tickBars = new TickBarSink({ pool: rt.pool, publisher: new CandlePublisher(redis, prefix), logger: log });
+  const candles = new CandlePublisher(redis, prefix);
+  const tickBars = new TickBarSink({ pool: rt.pool, publisher: candles, logger: log });
+  // The minute still forming, pushed to open charts as its trades are committed (throttled).
+  const forming = new FormingBarPublisher({ publisher: candles });
   const bars = new TickBarBuilder({ onClose: (closed) => tickBars.push(closed), graceMs: Math.max(1_000, 1_000 * clock.speed) });
   const recorder = new StreamRecorder({
     pool: rt.pool, logger: log, onRecord: (r) => bars.onRecord(r),
     onCommit: (c) => {
+      forming.onCommit(c.records);
       const now = toKst(clock.now());
       for (const r of c.records) {
         bump(`records:${r.tr}`);
@@ -174,6 +178,7 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
         clearInterval(replanTimer);
         clearInterval(report);
         clearInterval(barClock);
+        forming.close();
         await worker.close();
         await recorder.close();
         await tickBars.close();

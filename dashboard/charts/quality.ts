@@ -1,7 +1,7 @@
 /**
  * `/charts/quality`: per instrument and trading date, the candle minutes the calendar expects against
  * the minutes stored in PostgreSQL, the gaps as time ranges, and how far behind each instrument's data
- * is. Admins get a "repair" button per instrument (a same-origin POST under /actions); viewers do not.
+ * is, and the realtime stream's state, lag and gaps (quality-stream.ts). Admins get a "repair" button per instrument (a same-origin POST under /actions); viewers do not.
  */
 import type pg from 'pg';
 import type { TradingCalendar } from '../../src/market/calendar/index.js';
@@ -14,6 +14,8 @@ import { dateOf, floorMinute, formatKst, type KstDate, type KstTime } from '../.
 import type { Role } from '../auth.js';
 import { href } from './page.js';
 import { esc } from './svg.js';
+import type { StreamView } from '../../src/stream/stream-view.js';
+import { STREAM_HEADERS, streamCells, streamSummary } from './quality-stream.js';
 
 const hhmm = (t: KstTime): string => formatKst(t).slice(11, 16);
 const count = (n: number): string => formatQuantity(n, 'count');
@@ -69,10 +71,16 @@ export interface QualityPage {
   body: string;
 }
 
-export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: { date?: KstDate; now: KstTime; role: Role; notice?: RepairNotice }): Promise<QualityPage> {
+export async function qualityPage(
+  pool: pg.Pool,
+  calendar: TradingCalendar,
+  q: { date?: KstDate; now: KstTime; role: Role; notice?: RepairNotice; stream?: (date: KstDate) => Promise<StreamView> },
+): Promise<QualityPage> {
   const date = q.date ?? (await newestTradingDate(pool, calendar));
   if (!date) return { title: 'data quality', body: '<p>No candles stored yet: nothing to check.</p>' };
-  const report = await verifyCompleteness(pool, { date, calendar, write: false });
+  // Only closed minutes count: later minutes of today are not missing yet (and get no repair button).
+  const report = await verifyCompleteness(pool, { date, calendar, write: false, upTo: floorMinute(q.now) });
+  const stream = q.stream ? await q.stream(date) : undefined;
   const lastTimes = new Map((await latestDataTimes(pool)).filter((r) => isCandleTable(r.source)).map((r) => [r.symbol, r.lastTime]));
   const rows = report.instruments.map((i) => {
     const runs = minuteRuns(i.missingMinutes);
@@ -91,6 +99,7 @@ export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: {
       `<td>${esc(i.sessions.join(', '))}</td><td class="num expected">${count(i.expected)}</td><td class="num stored">${count(i.actual)}</td>` +
       `<td class="num missing">${count(i.expected - i.actual)}</td><td class="gaps">${esc(i.error ?? gaps)}</td>` +
       `<td>${last === undefined ? '—' : `${esc(formatKst(last).slice(0, 16))} (${lagMin} min ago)`}</td>` +
+      streamCells(stream?.instruments.get(i.instrument), q.now) +
       `<td><a href="/queues/queue/backfill">jobs</a> ${repair}</td></tr>`
     );
   });
@@ -105,8 +114,9 @@ export async function qualityPage(pool: pg.Pool, calendar: TradingCalendar, q: {
       `<form method="get"><label>trading date <input type="date" name="date" value="${esc(date)}"></label> <button type="submit">show</button></form>` +
       `<p id="summary">${summary}. Times KST; minutes counted from the exchange calendar.</p>` +
       (rows.length
-        ? `<table id="quality"><tr><th>instrument</th><th>sessions</th><th>expected</th><th>stored</th><th>missing</th><th>gaps</th><th>latest candle</th><th></th></tr>${rows.join('')}</table>`
+        ? `<table id="quality"><tr><th>instrument</th><th>sessions</th><th>expected</th><th>stored</th><th>missing</th><th>gaps</th><th>latest candle</th>${STREAM_HEADERS}<th></th></tr>${rows.join('')}</table>`
         : '') +
+      streamSummary(stream) +
       (await boardsTable(pool, calendar, date, q.now)),
   };
 }

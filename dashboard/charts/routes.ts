@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type pg from 'pg';
 import type { Logger } from '../../src/log.js';
 import { errorMessage } from '../../src/errors.js';
-import { formatKst, toKst, type KstTime } from '../../src/time/kst.js';
+import { formatKst, toKst, type KstDate, type KstTime } from '../../src/time/kst.js';
 import { latestCandles, latestDataTimes, latestMatrices, recentMatrices } from '../../src/db/readers.js';
 import { isCandleTable, isMatrixTable } from '../../src/db/names.js';
 import { formatPrice } from '../../src/market/format.js';
@@ -25,6 +25,8 @@ import { RealClock } from '../../src/time/clock.js';
 import { esc } from './svg.js';
 import { interactiveRoutes, type InteractiveDeps } from './interactive.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
+import type { Redis } from 'ioredis';
+import { readStreamView } from '../../src/stream/stream-view.js';
 
 export const CHARTS_PATH = '/charts';
 const MATRIX_PREFIX = 'option_matrices_';
@@ -131,7 +133,11 @@ const smile: Handler = async (pool, q) => {
   return { title: `${underlying} smile`, body: renderSmile(row, title, family) };
 };
 
-export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<InteractiveDeps, 'pool'> = { calendar: defaultCalendar() }): express.Router {
+export function chartsRouter(
+  pool: pg.Pool | undefined,
+  log: Logger,
+  live: Omit<InteractiveDeps, 'pool'> & { redis?: Redis; prefix?: string } = { calendar: defaultCalendar() },
+): express.Router {
   const r = express.Router();
   r.get('/', route(pool, log, index));
   interactiveRoutes(r, { ...live, ...(pool ? { pool } : {}) });
@@ -142,7 +148,8 @@ export function chartsRouter(pool: pg.Pool | undefined, log: Logger, live: Omit<
       const date = tradingDateParam(req.query, 'date');
       const now = toKst((live.clock ?? new RealClock()).now());
       const notice = repairNotice(req.query);
-      const { title, body } = await qualityPage(pool, live.calendar, { ...(date ? { date } : {}), now, role: roleOf(res), ...(notice ? { notice } : {}) });
+      const stream = (d: KstDate) => readStreamView(pool, live.redis, live.prefix, d);
+      const { title, body } = await qualityPage(pool, live.calendar, { ...(date ? { date } : {}), now, role: roleOf(res), stream, ...(notice ? { notice } : {}) });
       res.type('html').send(page(title, body));
     } catch (e) {
       if (e instanceof BadChartQuery) return void res.status(400).type('text/plain').send(e.message);

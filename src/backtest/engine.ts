@@ -10,6 +10,11 @@
  *   3. the strategy runs; its trading signals become orders, filled now (signal-close mode) or queued;
  *   4. an equity point is recorded.
  * Positions carry across minutes and days: the strategy, not the engine, decides when to go flat.
+ *
+ * Where trades (`ticks`) are stored for a symbol and trading date, next-open orders fill at the first
+ * stored trade at or after the signal bar's close (+ `latencyMs`) instead of the next bar's open, inside
+ * the bar of that trade's minute; a minute with a bar but no stored trade (the stream missed it) falls
+ * back to that bar's open. The strategy still sees the stored minute bars, as it does live.
  */
 import { windowAt } from '../strategy/replay.js';
 import type pg from 'pg';
@@ -22,8 +27,9 @@ import type { Strategy, StrategyContext } from '../strategy/api.js';
 import { batchMinutes, buildInput, checkStrategy, finalizeSignals } from '../strategy/inputs.js';
 import { loadMatrices } from '../strategy/runner.js';
 import { createFillModel, type FillModelOptions, type KrxFillModel } from '../fills/model.js';
-import type { FillBar, OrderRequest, Position } from '../fills/types.js';
+import type { Fill, FillBar, OrderRequest, Position } from '../fills/types.js';
 import { Book } from './book.js';
+import { firstTradeIn, readTradeTape, type TradeTape } from './trade-tape.js';
 import { summarize } from './metrics.js';
 import type { BacktestDay, BacktestResult, EquityPoint, OrderRecord } from './types.js';
 
@@ -36,6 +42,10 @@ export interface BacktestOptions {
   capital?: number;
   /** Keep the traded instruments' bars in the result (for the HTML report). */
   keepBars?: boolean;
+  /** Fill next-open orders at stored trades where the day has them (default true). */
+  ticks?: boolean;
+  /** With trades: ms after the signal bar's close before an order can fill (default 0). */
+  latencyMs?: number;
   onDay?: (day: BacktestDay) => void;
 }
 
@@ -58,6 +68,9 @@ class Run {
   readonly days: BacktestDay[] = [];
   readonly bars = new Map<string, Candle[]>();
   pending: Pending[] = [];
+  /** The current trading date's stored trades per symbol (only symbols that have some). */
+  tapes = new Map<string, TradeTape>();
+  readonly latencyMs: number;
   peak: number;
   exposed = 0;
   minutes = 0;
@@ -73,11 +86,21 @@ class Run {
     this.book = new Book(capital);
     this.peak = capital;
     this.model = createFillModel({ ...opts.fills, calendar });
+    this.latencyMs = opts.latencyMs ?? 0;
+    if (!Number.isInteger(this.latencyMs) || this.latencyMs < 0)
+      throw new UserError(
+        `backtest: latency must be a whole number of ms ≥ 0, got ${String(opts.latencyMs)}`,
+      );
   }
 
   fill(p: Pending, nextBar: FillBar | undefined): boolean {
     const f = this.model.fill(p.order, p.signalBar, nextBar);
     if (f === undefined) return false;
+    if (f !== null) p.record.basis = 'bar';
+    return this.settle(p, f);
+  }
+
+  settle(p: Pending, f: Fill | null): true {
     if (f === null) {
       p.record.status = 'unfilled';
       p.record.reason = 'session_closed';
@@ -87,6 +110,20 @@ class Run {
     this.fills.push(f);
     p.record.status = 'filled';
     return true;
+  }
+
+  /** A queued order against the symbol's next bar: at the first stored trade after the signal when the day has a tape. */
+  fillNext(p: Pending, bar: FillBar): boolean {
+    const tape = this.tapes.get(p.order.symbol);
+    if (!tape) return this.fill(p, bar);
+    const target = p.signalBar.time + 60_000 + this.latencyMs;
+    const end = bar.time + 60_000;
+    if (end <= target) return false;
+    const trade = firstTradeIn(tape, Math.max(target, bar.time) as KstTime, end as KstTime);
+    if (!trade) return bar.time < target ? false : this.fill(p, bar);
+    const f = this.model.fillAtTrade(p.order, p.signalBar, trade, bar);
+    if (f !== null) Object.assign(p.record, { basis: 'trade', tradeTime: trade.time });
+    return this.settle(p, f);
   }
 
   onSignals(time: KstTime, batch: Map<string, Candle>, signals: readonly Signal[]): void {
@@ -120,7 +157,7 @@ class Run {
     if (this.pending.length) {
       this.pending = this.pending.filter((p) => {
         const bar = batch.get(p.order.symbol);
-        return !(bar && bar.time > p.signalBar.time && this.fill(p, bar));
+        return !(bar && bar.time > p.signalBar.time && this.fillNext(p, bar));
       });
     }
     for (const [symbol, c] of batch) this.book.mark(symbol, c.close);
@@ -191,6 +228,7 @@ async function backtestDay(pool: pg.Pool, run: Run, ctx: StrategyContext): Promi
   const counts = { signals: run.signals.length, fills: run.fills.length, trades: run.book.trades.length };
   const symbols = [...new Set(strategy.instruments(ctx))];
   const series = new Map<string, Candle[]>();
+  run.tapes = new Map();
   if (minutes.length > 0) {
     for (const symbol of symbols) {
       const before = await latestCandles(pool, { symbol, before: minutes[0]!, limit: strategy.lookback });
@@ -201,6 +239,8 @@ async function backtestDay(pool: pg.Pool, run: Run, ctx: StrategyContext): Promi
       });
       series.set(symbol, [...before, ...during]);
       if (run.opts.keepBars) run.bars.set(symbol, [...(run.bars.get(symbol) ?? []), ...during]);
+      const tape = run.opts.ticks === false ? undefined : await readTradeTape(pool, symbol, ctx.tradingDate);
+      if (tape) run.tapes.set(symbol, tape);
     }
   }
   const cursor = new Map<string, number>(symbols.map((s) => [s, 0]));
@@ -229,5 +269,6 @@ async function backtestDay(pool: pg.Pool, run: Run, ctx: StrategyContext): Promi
     commission: run.book.commission - start.commission,
     tax: run.book.tax - start.tax,
     equity,
+    tickSymbols: [...run.tapes.keys()],
   };
 }

@@ -12,7 +12,11 @@ export function backtestJson(r: BacktestResult): Record<string, unknown> {
   return {
     ...rest,
     signals: r.signals.map((s) => ({ ...s, time: iso(s.time) })),
-    orders: r.orders.map((o) => ({ ...o, order: { ...o.order, signalTime: iso(o.order.signalTime) } })),
+    orders: r.orders.map((o) => ({
+      ...o,
+      order: { ...o.order, signalTime: iso(o.order.signalTime) },
+      ...(o.tradeTime !== undefined ? { tradeTime: iso(o.tradeTime) } : {}),
+    })),
     fills: r.fills.map((f) => ({ ...f, time: iso(f.time) })),
     trades: r.trades.map((t) => ({ ...t, entryTime: iso(t.entryTime), exitTime: iso(t.exitTime) })),
     equity: r.equity.map((p) => ({ ...p, time: iso(p.time) })),
@@ -41,7 +45,8 @@ export function backtestText(r: BacktestResult): string {
   lines.push('days:');
   for (const d of r.days)
     lines.push(
-      `  ${d.tradingDate}  fills ${d.fills}  trades ${d.trades}  P&L ${won(d.pnl)}  equity ${won(d.equity)}`,
+      `  ${d.tradingDate}  fills ${d.fills}  trades ${d.trades}  P&L ${won(d.pnl)}  equity ${won(d.equity)}` +
+        (d.tickSymbols.length ? `  fills at stored trades: ${d.tickSymbols.join(' ')}` : ''),
     );
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@
  * never from a CDN), then the summary, trades and per-day tables. The charts get data, not pictures:
  * times as UTC seconds of the KST wall-clock minute (so the axis reads KST), stated once here.
  * With `inlineScript` the library is embedded and the file stands alone (`krtrade backtest --report`);
- * the dashboard passes `scriptSrc` to its locally served copy instead.
+ * the dashboard passes `src` (its locally served copy) and `pageSrc` (REPORT_PAGE_SCRIPT served as a file):
+ * its Content Security Policy runs no inline script.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,7 +20,7 @@ export const LIGHTWEIGHT_CHARTS_FILE = join(
   'lightweight-charts.standalone.production.js',
 );
 
-export type ReportScript = { inline: true } | { src: string };
+export type ReportScript = { inline: true } | { src: string; pageSrc: string };
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -99,9 +100,10 @@ function tables(r: BacktestResult): string {
 }
 
 /** Draws the charts from the embedded data (runs in the browser). */
-const PAGE_SCRIPT = `(() => {
+export const REPORT_PAGE_SCRIPT = `(() => {
 const LC = window.LightweightCharts, data = JSON.parse(document.getElementById('bt-data').textContent);
 const opts = (h) => ({ height: h, timeScale: { timeVisible: true, secondsVisible: false }, layout: { attributionLogo: false } });
+const wonAxis = { localization: { priceFormatter: (v) => Math.round(v).toLocaleString('en-US') } };
 const box = (title) => { const h = document.createElement('h2'); h.textContent = title; const d = document.createElement('div');
   document.getElementById('charts').append(h, d); return d; };
 for (const p of data.prices) {
@@ -111,12 +113,13 @@ for (const p of data.prices) {
   LC.createSeriesMarkers(s, p.markers);
   c.timeScale().fitContent();
 }
-const ec = LC.createChart(box('Equity (won)'), opts(220)), e = ec.addSeries(LC.LineSeries);
+const ec = LC.createChart(box('Equity (won)'), { ...opts(220), ...wonAxis }), e = ec.addSeries(LC.LineSeries);
 e.setData(data.equity.map(([time, value]) => ({ time, value })));
 ec.timeScale().fitContent();
-const dc = LC.createChart(box('Drawdown (won)'), opts(160)), d = dc.addSeries(LC.AreaSeries, { lineColor: '#cf222e', topColor: 'rgba(207,34,46,0.1)', bottomColor: 'rgba(207,34,46,0.4)' });
+const dc = LC.createChart(box('Drawdown (won)'), { ...opts(160), ...wonAxis }), d = dc.addSeries(LC.AreaSeries, { lineColor: '#cf222e', topColor: 'rgba(207,34,46,0.1)', bottomColor: 'rgba(207,34,46,0.4)' });
 d.setData(data.drawdown.map(([time, value]) => ({ time, value })));
 dc.timeScale().fitContent();
+window.krtradeReport = { equity: ec, drawdown: dc };
 })();`;
 
 export function renderBacktestReport(r: BacktestResult, script: ReportScript): string {
@@ -124,15 +127,16 @@ export function renderBacktestReport(r: BacktestResult, script: ReportScript): s
     'inline' in script
       ? `<script>${readFileSync(LIGHTWEIGHT_CHARTS_FILE, 'utf8').replace(/<\/script/gi, '<\\/script')}</script>`
       : `<script src="${esc(script.src)}"></script>`;
+  const page = 'inline' in script ? `<script>${REPORT_PAGE_SCRIPT}</script>` : `<script src="${esc(script.pageSrc)}"></script>`;
   const f = r.fillModel;
   const title = `${r.strategy} backtest ${r.from}..${r.to}`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · krtrade</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${esc(title)} · krtrade</title>
 <style>body{font:14px system-ui,sans-serif;margin:1.5em;max-width:1200px}table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:2px 8px;text-align:right}th{background:#f6f8fa}</style></head><body>
 <h1>${esc(title)}</h1>
 <p>Fills at ${esc(f.fillAt.replace('_', ' '))}, ${f.slippageTicks} tick(s) slippage, ${f.quantity} per order, position limit ${f.maxPosition}. Times KST; money in won.</p>
 <div id="charts"></div>
 ${tables(r)}
 <script type="application/json" id="bt-data">${scriptJson(chartData(r))}</script>
-${lib}<script>${PAGE_SCRIPT}</script>
+${lib}${page}
 </body></html>`;
 }

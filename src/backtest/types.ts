@@ -8,6 +8,9 @@ export interface OrderRecord {
   /** `session_closed`: the next bar was in another session; `no_bar`: no candle of the symbol at the signal minute; `no_next_bar`: the data ended first. */
   status: 'filled' | 'unfilled';
   reason?: 'session_closed' | 'no_bar' | 'no_next_bar';
+  /** What a filled order's price came from: a stored trade (`trade`, at `tradeTime`) or a bar's open/close. */
+  basis?: 'trade' | 'bar';
+  tradeTime?: KstTime;
 }
 
 /** A round trip: from flat (or a reversal) back to flat (or the next reversal). */
@@ -49,6 +52,8 @@ export interface BacktestDay {
   commission: number;
   tax: number;
   equity: number;
+  /** Symbols with stored trades (ticks) that day: their next-open orders filled at those trades. */
+  tickSymbols: string[];
 }
 
 export interface BacktestSummary {

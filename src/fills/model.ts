@@ -5,6 +5,8 @@
  *   closed) or the signal bar's close (`signal_close`), moved `slippageTicks` ticks against the order on
  *   the instrument's KRX tick ladder, then clamped into the bar's [low, high]: a fill price is never
  *   outside the bar it fills in.
+ * - With stored trades (backtest): the first trade after the signal instead of the next bar's open, same
+ *   slippage, clamp and session rule (`fillAtTrade`).
  * - Session boundaries: in `next_open` mode the next bar must belong to the same session as the signal
  *   bar (night and day sessions are separate); an order whose next bar lies after a close never fills.
  * - Position limits: an entry trades `quantity` units, capped so |position| ≤ `maxPosition`; an entry
@@ -26,7 +28,7 @@ import {
   type TaxRate,
 } from './costs.js';
 import { describeInstrument, type FillInstrument } from './instrument.js';
-import type { Fill, FillBar, FillModel, OrderRequest, TradingIntent } from './types.js';
+import type { Fill, FillBar, FillModel, OrderRequest, TradePrint, TradingIntent } from './types.js';
 
 export type FillAt = 'next_open' | 'signal_close';
 
@@ -51,6 +53,11 @@ export interface KrxFillModel extends FillModel {
     Required<Pick<FillModelOptions, 'fillAt' | 'slippageTicks' | 'quantity' | 'maxPosition'>>
   >;
   instrument(symbol: string): FillInstrument;
+  /**
+   * Fills `order` at a stored trade (`trade`, inside the minute of `bar`) instead of a bar's open: the
+   * trade's price, slipped and clamped into `bar`. Null when `bar` is in another session than the signal.
+   */
+  fillAtTrade(order: OrderRequest, signalBar: FillBar, trade: TradePrint, bar: FillBar): Fill | null;
 }
 
 const INTENTS: ReadonlySet<string> = new Set<TradingIntent>(['enter_long', 'enter_short', 'exit']);
@@ -154,27 +161,39 @@ export function createFillModel(opts: FillModelOptions): KrxFillModel {
         if (here === undefined || sessionKey(inst, nextBar.time) !== here) return null;
         bar = nextBar;
       }
-      const base = fillAt === 'signal_close' ? bar.close : bar.open;
-      // Stored prices may carry float noise (399.95000000000005): snap to the instrument's decimals first.
-      const slipped = slip(inst, inst.round(base), order.side);
-      const price = Math.min(inst.round(bar.high), Math.max(inst.round(bar.low), slipped));
-      const amount = price * order.quantity * inst.multiplier;
-      const isStock = inst.instrument.kind === 'stock';
-      const commission = commissionFor(isStock ? stockFees : derivativeFees, amount, order.quantity);
-      const tax =
-        isStock && order.side === 'sell' && !inst.taxExempt
-          ? taxFor(stockTaxRate(inst.market!, dateOf(bar.time), taxSchedule), amount)
-          : 0;
-      return {
-        orderId: order.id,
-        symbol: order.symbol,
-        side: order.side,
-        quantity: order.quantity,
-        price,
-        time: bar.time,
-        commission,
-        tax,
-      };
+      return execute(order, bar, fillAt === 'signal_close' ? bar.close : bar.open);
+    },
+
+    fillAtTrade(order: OrderRequest, signalBar: FillBar, trade: TradePrint, bar: FillBar): Fill | null {
+      const inst = instrument(order.symbol);
+      const here = sessionKey(inst, signalBar.time);
+      if (here === undefined || sessionKey(inst, bar.time) !== here) return null;
+      return execute(order, bar, trade.price);
     },
   };
+
+  /** The fill of `order` at `base` (before slippage) inside `bar`: slipped, clamped into the bar, costed. */
+  function execute(order: OrderRequest, bar: FillBar, base: number): Fill {
+    const inst = instrument(order.symbol);
+    // Stored prices may carry float noise (399.95000000000005): snap to the instrument's decimals first.
+    const slipped = slip(inst, inst.round(base), order.side);
+    const price = Math.min(inst.round(bar.high), Math.max(inst.round(bar.low), slipped));
+    const amount = price * order.quantity * inst.multiplier;
+    const isStock = inst.instrument.kind === 'stock';
+    const commission = commissionFor(isStock ? stockFees : derivativeFees, amount, order.quantity);
+    const tax =
+      isStock && order.side === 'sell' && !inst.taxExempt
+        ? taxFor(stockTaxRate(inst.market!, dateOf(bar.time), taxSchedule), amount)
+        : 0;
+    return {
+      orderId: order.id,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: order.quantity,
+      price,
+      time: bar.time,
+      commission,
+      tax,
+    };
+  }
 }

@@ -34,6 +34,12 @@ export interface FillBar {
   close: number;
 }
 
+/** One stored trade (tick): exchange time (KST wall-clock, to the second) and price. */
+export interface TradePrint {
+  time: KstTime;
+  price: number;
+}
+
 export interface Fill {
   orderId: string;
   symbol: string;

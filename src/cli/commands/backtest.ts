@@ -42,6 +42,8 @@ interface BacktestCliOptions {
   capital?: string;
   json?: boolean;
   report?: string;
+  ticks: boolean;
+  latency: string;
 }
 
 export function registerBacktestCommand(program: Command, ctx: CliContext): void {
@@ -68,6 +70,8 @@ export function registerBacktestCommand(program: Command, ctx: CliContext): void
       `stock commission, fraction of the traded amount (default ${DEFAULT_STOCK_COMMISSION})`,
     )
     .option('--capital <won>', `capital for returns and drawdown % (default ${DEFAULT_CAPITAL})`)
+    .option('--no-ticks', 'fill at bars only, even where trades (ticks) are stored')
+    .option('--latency <ms>', 'with stored trades: ms after the signal bar closes before an order can fill', '0')
     .option('--report <file>', 'write a self-contained HTML report (charts and tables)')
     .option('--json', 'print JSON')
     .action(async (opts: BacktestCliOptions) => {
@@ -109,6 +113,8 @@ export function registerBacktestCommand(program: Command, ctx: CliContext): void
             capital,
             fills,
             keepBars: !!opts.report,
+            ticks: opts.ticks,
+            latencyMs: intOption('--latency', opts.latency, 0, 3_600_000),
             ...(onDay ? { onDay } : {}),
           }),
         { max: 2 },
