@@ -17,7 +17,8 @@ import { storeSignals } from '../../src/strategy/store.js';
 import { createStorage } from '../../workers/adapters/storage.js';
 import { createStrategyRunner } from '../../workers/adapters/strategy.js';
 import { createWorkerPool, type WorkerPool } from '../../workers/pool.js';
-import { until } from '../chaos/harness.js';
+import { startChaosEnv, until } from '../chaos/harness.js';
+import { enqueueBackfill, waitForBackfill } from '../../workers/backfill.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { testPrefix } from '../helpers/redis.js';
 import { queueHarness, type QueueHarness } from '../pipeline/helpers.js';
@@ -91,6 +92,34 @@ describe('late data reaches strategies', () => {
     expect(await batchRow()).toMatchObject({ late_runs: 1 });
     expect(await signalsAt()).toHaveLength(2);
     expect(Number(await h.redis.hget(s.keys.strategyRuns(T), '202611240905'))).toBe(1);
+  });
+
+  it('through the real repair path: a backfill page fetched from the simulator re-runs the batch once; a repeated backfill runs nothing', { timeout: 120_000 }, async () => {
+    const env = await startChaosEnv({ start: '2026-11-24T09:08:00', speed: 1, databaseUrl: db!.url, subscriptions: [{ rule: 'stocks', codes: CODES }] });
+    const s = env.rt.services;
+    try {
+      await s.batches.publishPlan(collectionPlanSchema.parse({ deadlineMs: 0, candles: CODES.map((code) => ({ code, products: ['stocks'] })) }));
+      const [bar] = env.sim.market.minuteBars('005930', T, addMinutes(T, 1));
+      await s.storage.writeCandles('stock', [{ code: '005930', time: T, open: bar!.open, high: bar!.high, low: bar!.low, close: bar!.close, volume: bar!.volume }]);
+      await s.batches.open(T);
+      await s.batches.complete(T, '005930');
+      expect(await until('the on-time run recorded', async () => ((await batchRow())?.ran_at ? batchRow() : undefined), 60_000)).toMatchObject({ missing: ['000660'], late_runs: 0 });
+      const backfill = async (tag: string) => {
+        const e = await enqueueBackfill(s.queues, { code: '000660', family: 'stock', pages: [{ from: T, to: addMinutes(T, 1) }], minutes: 1, expected: [T] }, 'sim', tag);
+        const p = await waitForBackfill(s.queues, e, () => undefined);
+        expect(p.failed).toEqual([]);
+      };
+      await backfill('first');
+      expect(await until('the late re-run', async () => ((await batchRow())?.late_runs ? batchRow() : undefined), 60_000)).toMatchObject({ missing: [], late_codes: ['000660'], late_runs: 1 });
+      const signals = await signalsAt();
+      await backfill('again');
+      const late = (await s.queues.queues.strategy.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter((j) => j.name === 'run-strategy-late');
+      expect(late).toHaveLength(1);
+      expect(await batchRow()).toMatchObject({ late_runs: 1 });
+      expect(await signalsAt()).toEqual(signals);
+    } finally {
+      await env.close();
+    }
   });
 
   it('a late run waits for the on-time run, and a retry after a crash reuses its claim (same signals flagged, counted once)', async () => {
