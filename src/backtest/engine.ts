@@ -25,7 +25,7 @@ import { addDays, addMinutes, type KstDate, type KstTime } from '../time/kst.js'
 import { UserError } from '../errors.js';
 import type { Strategy, StrategyContext } from '../strategy/api.js';
 import { batchMinutes, buildInput, checkStrategy, finalizeSignals } from '../strategy/inputs.js';
-import { loadMatrices } from '../strategy/runner.js';
+import { loadMatrices, tradesOf } from '../strategy/runner.js';
 import { createFillModel, type FillModelOptions, type KrxFillModel } from '../fills/model.js';
 import type { Fill, FillBar, OrderRequest, Position } from '../fills/types.js';
 import { Book } from './book.js';
@@ -251,6 +251,7 @@ async function backtestDay(pool: pg.Pool, run: Run, ctx: StrategyContext): Promi
     const input = buildInput(strategy, time, ctx, symbols, {
       windows,
       matrices: await loadMatrices(pool, strategy, ctx, time),
+      ...(await tradesOf(pool, strategy, ctx, time)),
     });
     run.step(input.batch);
     const signals = finalizeSignals(strategy, time, await strategy.onBatch(input));

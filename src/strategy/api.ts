@@ -31,6 +31,13 @@ export interface SessionNeed {
   expiring?: boolean;
 }
 
+/** One stored trade: exchange time (KST wall-clock, to the second), price, quantity. */
+export interface TradeTick {
+  time: KstTime;
+  price: number;
+  volume: number;
+}
+
 export interface StrategyInput {
   /** The minute batch: start of the minute whose candles just completed (KST wall-clock). */
   time: KstTime;
@@ -44,6 +51,12 @@ export interface StrategyInput {
    * where there is no value (strike not listed, no trade, IV not computed: docs/storage.md), never 0.
    */
   matrix: (underlyingSymbol: string, metric: MatrixMetric) => OptionMatrixRow | undefined;
+  /**
+   * The stored trades (ticks) of `symbol` in this minute, in exchange-time order, for the symbols the
+   * strategy's `trades()` declared; empty where the stream recorded none (ticks are collected only for
+   * subscriptions with `kinds: ["ticks"]`): the strategy must cope.
+   */
+  trades: (symbol: string) => TradeTick[];
   /** Instruments without a candle for this minute (failed, late, or no trade). */
   missing: string[];
   calendar: TradingCalendar;
@@ -63,6 +76,8 @@ export interface Strategy {
   /** Sessions whose candle minutes are batches on a trading date (default: night then derivatives day). */
   sessions?(ctx: StrategyContext): SessionNeed[];
   matrices?(ctx: StrategyContext): MatrixNeed[];
+  /** Symbols whose trades of the batch minute `input.trades()` returns (read from `ticks`). */
+  trades?(ctx: StrategyContext): string[];
   onBatch(input: StrategyInput): Promise<StrategySignal[]> | StrategySignal[];
 }
 

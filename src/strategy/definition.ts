@@ -9,7 +9,7 @@ import type { Strategy } from './api.js';
 /** What a strategy reads; the runner loads minute bars always, matrices as `matrices()` declares. */
 export interface StrategyInputs {
   minuteBars: true;
-  /** Reads ticks where they are collected (they may be absent: the strategy must cope). */
+  /** Reads ticks where they are collected (the strategy's `trades()` names the symbols; they may be absent: cope). */
   ticks?: boolean;
   /** Reads the option matrices / surface declared by `matrices()`. */
   options?: boolean;

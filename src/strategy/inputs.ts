@@ -15,6 +15,7 @@ import {
   type StrategyContext,
   type StrategyInput,
   type StrategySignal,
+  type TradeTick,
 } from './api.js';
 
 export interface BatchData {
@@ -22,6 +23,8 @@ export interface BatchData {
   windows: Map<string, Candle[]>;
   /** Per declared matrix symbol: the newest row of each metric at or before the batch minute. */
   matrices: Map<string, Partial<Record<MatrixMetric, OptionMatrixRow>>>;
+  /** Per symbol declared by `trades()`: its stored trades in the batch minute (absent: none declared). */
+  trades?: Map<string, TradeTick[]>;
 }
 
 export function buildInput(
@@ -61,6 +64,12 @@ export function buildInput(
     },
     matrix(underlyingSymbol, metric) {
       return data.matrices.get(underlyingSymbol)?.[metric];
+    },
+    trades(symbol) {
+      const t = data.trades?.get(symbol);
+      if (!t)
+        throw new StrategyError(`strategy ${strategy.name} asked for trades of ${symbol}, which its trades() did not list`);
+      return t;
     },
   };
 }

@@ -12,7 +12,7 @@ import { addDays, addMinutes, type KstDate, type KstTime } from '../time/kst.js'
 import { UserError } from '../errors.js';
 import type { Strategy, StrategyContext } from './api.js';
 import { batchMinutes, buildInput, checkStrategy, finalizeSignals } from './inputs.js';
-import { loadMatrices } from './runner.js';
+import { loadMatrices, tradesOf } from './runner.js';
 import { storeSignals, type StoreResult } from './store.js';
 
 export interface ReplayOptions {
@@ -101,6 +101,7 @@ async function replayDay(
     const input = buildInput(strategy, time, ctx, symbols, {
       windows,
       matrices: await loadMatrices(pool, strategy, ctx, time),
+      ...(await tradesOf(pool, strategy, ctx, time)),
     });
     if (input.missing.length > 0) summary.batchesWithMissing++;
     signals.push(...finalizeSignals(strategy, time, await strategy.onBatch(input)));

@@ -7,7 +7,8 @@ import { latestCandles, latestMatrices } from '../db/readers.js';
 import type { Candle, MatrixMetric, OptionMatrixRow, Signal } from '../db/types.js';
 import { defaultCalendar, type TradingCalendar } from '../market/calendar/index.js';
 import { addMinutes, dateOf, floorMinute, formatKstIso, type KstDate, type KstTime } from '../time/kst.js';
-import type { Strategy, StrategyContext } from './api.js';
+import type { Strategy, StrategyContext, TradeTick } from './api.js';
+import { kstText } from '../db/copy.js';
 import { StrategyError } from './api.js';
 import { buildInput, checkStrategy, finalizeSignals, tradingDateOfMinute, type BatchData } from './inputs.js';
 import { storeSignals, type StoreResult } from './store.js';
@@ -43,6 +44,27 @@ export async function loadMatrices(
   return out;
 }
 
+/** The stored trades of the batch minute `[at, at + 1 min)` of each symbol the strategy's `trades()` declares. */
+export async function loadTrades(
+  pool: pg.Pool,
+  strategy: Strategy,
+  ctx: StrategyContext,
+  at: KstTime,
+): Promise<Map<string, TradeTick[]> | undefined> {
+  const symbols = strategy.trades?.(ctx);
+  if (!symbols) return undefined;
+  const out = new Map<string, TradeTick[]>(symbols.map((s) => [s, []]));
+  if (symbols.length === 0) return out;
+  const r = await pool.query<{ symbol: string; timestamp: KstTime; price: number; volume: string }>(
+    `SELECT symbol, "timestamp", price, volume FROM ticks
+     WHERE symbol = ANY($1) AND trading_date = $2 AND "timestamp" >= $3 AND "timestamp" < $4
+     ORDER BY "timestamp", cum_volume`,
+    [symbols, ctx.tradingDate, kstText(at), kstText(addMinutes(at, 1))],
+  );
+  for (const row of r.rows) out.get(row.symbol)!.push({ time: row.timestamp, price: row.price, volume: Number(row.volume) });
+  return out;
+}
+
 export async function runStrategyBatch(
   pool: pg.Pool,
   strategy: Strategy,
@@ -68,11 +90,17 @@ export async function runStrategyBatch(
     time,
     ctx,
     symbols,
-    { windows, matrices: await loadMatrices(pool, strategy, ctx, time) },
+    { windows, matrices: await loadMatrices(pool, strategy, ctx, time), ...(await tradesOf(pool, strategy, ctx, time)) },
     opts.missing,
   );
   const signals = finalizeSignals(strategy, time, await strategy.onBatch(input));
   const result: BatchResult = { time, tradingDate, signals, missing: input.missing };
   if (opts.write !== false) result.stored = await storeSignals(pool, strategy.name, [time], signals);
   return result;
+}
+
+/** `{ trades }` for `BatchData` when the strategy declares `trades()` (spread into it). */
+export async function tradesOf(pool: pg.Pool, strategy: Strategy, ctx: StrategyContext, at: KstTime): Promise<Pick<BatchData, 'trades'>> {
+  const trades = await loadTrades(pool, strategy, ctx, at);
+  return trades ? { trades } : {};
 }
