@@ -1,5 +1,5 @@
 /** `/health`: can we reach Redis, Postgres and KIS, and how fresh is each instrument's data. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type pg from 'pg';
 import type { Clock } from '../src/time/clock.js';
 import { formatKstIso, toKst } from '../src/time/kst.js';
@@ -28,7 +28,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<Pro
 }
 
 export interface HealthDeps {
-  redis: Redis;
+  redis: RedisClient;
   pool?: pg.Pool;
   /** KIS REST base URL (or the simulator's); any HTTP answer counts as reachable. */
   kisUrl?: string;
@@ -62,7 +62,7 @@ export async function health(d: HealthDeps) {
 }
 
 /** The repair loop's last round: when (KST), how many minutes were missing, and where. */
-async function repairHealth(redis: Redis, prefix: string) {
+async function repairHealth(redis: RedisClient, prefix: string) {
   const s = await readRepairState(redis, prefix);
   if (!s) return { lastRound: null, totalMissing: null, instruments: [] as { instrument: string; missing: number }[] };
   const instruments = Object.entries(s.missing).map(([instrument, missing]) => ({ instrument, missing }));

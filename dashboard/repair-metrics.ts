@@ -3,11 +3,11 @@
  * an instrument drops out of the gauge once repaired) and when that round ran, as Unix seconds.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import { toInstant } from '../src/time/kst.js';
 import { readRepairState, repairRoundTime } from './repair-state.js';
 
-export function registerRepairMetrics(registry: Registry, redis: Redis, prefix: string): void {
+export function registerRepairMetrics(registry: Registry, redis: RedisClient, prefix: string): void {
   // One Redis read per scrape serves both gauges.
   let pending: ReturnType<typeof readRepairState> | undefined;
   const state = () => (pending ??= readRepairState(redis, prefix).finally(() => setImmediate(() => (pending = undefined))));

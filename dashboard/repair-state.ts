@@ -2,7 +2,7 @@
  * The repair loop's last round as the scheduler left it in Redis (jobs/repair.ts): read by `/metrics` and
  * `/health`. Absent until the first round (and after a Redis wipe, until the next one): then undefined.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import { pipelineKeys } from '../src/pipeline/ids.js';
 import { parseKst, type KstTime } from '../src/time/kst.js';
 
@@ -17,7 +17,7 @@ export interface RepairState {
   boardsMissing?: Record<string, number>;
 }
 
-export async function readRepairState(redis: Redis, prefix: string): Promise<RepairState | undefined> {
+export async function readRepairState(redis: RedisClient, prefix: string): Promise<RepairState | undefined> {
   const raw = await redis.get(pipelineKeys(prefix).repairState);
   if (!raw) return undefined;
   try {

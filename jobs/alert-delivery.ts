@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import { z } from 'zod';
 import type { Logger } from '../src/log.js';
 import { errorMessage } from '../src/errors.js';
@@ -33,7 +33,7 @@ export class AlertQueue implements AlertSink {
   private readonly queue: Queue;
   private closing?: Promise<void>;
 
-  constructor(connection: Redis, prefix: string, private readonly config: AlertsConfig, log?: Logger) {
+  constructor(connection: RedisClient, prefix: string, private readonly config: AlertsConfig, log?: Logger) {
     this.queue = new Queue(ALERT_QUEUE, { connection, prefix });
     this.queue.on('error', (e: Error) => log?.warn({ queue: ALERT_QUEUE, err: errorMessage(e) }, 'queue error'));
   }
@@ -68,7 +68,7 @@ export class AlertDeliveryWorker {
   private readonly worker: Worker;
   private closing?: Promise<void>;
 
-  constructor(connection: Redis, prefix: string, config: AlertsConfig, private readonly log: Logger, opts: { concurrency?: number } = {}) {
+  constructor(connection: RedisClient, prefix: string, config: AlertsConfig, private readonly log: Logger, opts: { concurrency?: number } = {}) {
     const byName = new Map(config.webhooks.map((w) => [w.name, w]));
     this.worker = new Worker(
       ALERT_QUEUE,

@@ -8,7 +8,7 @@
  * process is down: BullMQ's job schedulers keep firing without it.
  */
 import { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import { z } from 'zod';
 import type { Clock } from '../src/time/clock.js';
 import { type KstTime, addMinutes, toKst } from '../src/time/kst.js';
@@ -54,7 +54,7 @@ if redis.call('SCARD', KEYS[2]) == redis.call('SCARD', KEYS[1]) then return 1 en
 return 0`;
 
 export interface BatchDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: PipelineKeys;
   queues: QueueSet;
   clock: Clock;

@@ -7,7 +7,7 @@
  * Everything here can be rebuilt: after a Redis wipe the queues are unpaused and the records gone together.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import { z } from 'zod';
 import type { Logger } from '../src/log.js';
 import type { KstTime } from '../src/time/kst.js';
@@ -20,17 +20,17 @@ const intentSchema = z.object({ by: z.enum(['scheduler', 'cli', 'bull-board']), 
 export type PauseIntent = z.infer<typeof intentSchema>;
 
 /** Records why `queue` is paused; `at` is KST wall-clock as a person reads it. */
-export async function recordPause(redis: Redis, key: string, queue: QueueName, by: PausedBy, at: KstTime, user?: string): Promise<void> {
+export async function recordPause(redis: RedisClient, key: string, queue: QueueName, by: PausedBy, at: KstTime, user?: string): Promise<void> {
   const intent: PauseIntent = { by, at: formatKstIso(at).slice(0, 19), ...(user ? { user } : {}) };
   await redis.hset(key, queue, JSON.stringify(intent));
 }
 
-export async function clearPause(redis: Redis, key: string, queues: readonly QueueName[]): Promise<void> {
+export async function clearPause(redis: RedisClient, key: string, queues: readonly QueueName[]): Promise<void> {
   if (queues.length) await redis.hdel(key, ...queues);
 }
 
 /** Every recorded pause; a record that does not parse (older or foreign writer) reads as an operator's. */
-export async function readPauses(redis: Redis, key: string): Promise<Partial<Record<QueueName, PauseIntent>>> {
+export async function readPauses(redis: RedisClient, key: string): Promise<Partial<Record<QueueName, PauseIntent>>> {
   const raw = await redis.hgetall(key);
   const out: Partial<Record<QueueName, PauseIntent>> = {};
   for (const [queue, json] of Object.entries(raw)) {
@@ -47,7 +47,7 @@ export async function readPauses(redis: Redis, key: string): Promise<Partial<Rec
 }
 
 export interface LiveHoursInput {
-  redis: Redis;
+  redis: RedisClient;
   /** `keys.pauseIntent`. */
   key: string;
   queues: Partial<Record<QueueName, Queue>>;

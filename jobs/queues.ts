@@ -1,6 +1,6 @@
 /** The BullMQ queues of the catalog, and the one way to add a job (payload checked before it is stored). */
 import { Queue, type Job, type JobsOptions, type RepeatStrategy } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { Logger } from '../src/log.js';
 import { errorMessage } from '../src/errors.js';
 import { withReadableTimes } from './readable-times.js';
@@ -23,7 +23,7 @@ export interface QueueSetOptions {
   repeatStrategy?: RepeatStrategy;
 }
 
-export function createQueues(connection: Redis, prefix: string, o: QueueSetOptions = {}): QueueSet {
+export function createQueues(connection: RedisClient, prefix: string, o: QueueSetOptions = {}): QueueSet {
   const { log } = o;
   const queues = {} as Queues;
   for (const name of QUEUE_NAMES) {

@@ -7,7 +7,7 @@
  * chain of firings ended, and removes the rest (contracts rolled at expiry).
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { KstDate } from '../src/time/kst.js';
 import type { SessionProduct } from '../src/market/types.js';
 import type { BoardTarget, CandleTarget } from '../src/pipeline/subscriptions.js';
@@ -82,7 +82,7 @@ const PENDING = new Set<string>(['waiting', 'prioritized', 'delayed', 'active', 
  */
 export async function syncSchedulers(
   q: QueueSet,
-  redis: Redis,
+  redis: RedisClient,
   wanted: readonly SchedulerSpec[],
   o: { full: boolean; overdueBeforeMs: number; nowMs: number; staleAfterMs?: (spec: SchedulerSpec) => number | undefined },
 ): Promise<SyncReport> {

@@ -3,7 +3,7 @@
  * real KIS client, storage writers, option-matrix builder and strategy runner; handlers never import those
  * modules directly, which keeps each handler small and the wiring in one place.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { Clock } from '../src/time/clock.js';
 import type { KstDate, KstTime } from '../src/time/kst.js';
 import type { Logger } from '../src/log.js';
@@ -72,7 +72,7 @@ export type LateOutcome = { ran: false; retry?: boolean } | { ran: true; codes: 
 export interface PipelineServices {
   clock: Clock;
   log: Logger;
-  redis: Redis;
+  redis: RedisClient;
   keys: PipelineKeys;
   stats: PipelineStats;
   queues: QueueSet;

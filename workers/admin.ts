@@ -1,5 +1,5 @@
 /** `krtrade queues pause|resume|status`: operator control of the live queues, visible to the scheduler. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { Config } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import { pipelineKeys } from '../src/pipeline/ids.js';
@@ -34,7 +34,7 @@ export interface PipelineStatus {
   queues: QueueStatus[];
 }
 
-export async function withQueues<T>(config: Config, log: Logger, fn: (q: QueueSet, redis: Redis) => Promise<T>): Promise<T> {
+export async function withQueues<T>(config: Config, log: Logger, fn: (q: QueueSet, redis: RedisClient) => Promise<T>): Promise<T> {
   await checkRedis(config.redis.url);
   const redis = createRedis(config.redis.url, log, 'krtrade-cli');
   const queues = createQueues(redis, config.redis.prefix, { log });
@@ -46,7 +46,7 @@ export async function withQueues<T>(config: Config, log: Logger, fn: (q: QueueSe
   }
 }
 
-export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string): Promise<PipelineStatus> {
+export async function pipelineStatus(q: QueueSet, redis: RedisClient, prefix: string): Promise<PipelineStatus> {
   const keys = pipelineKeys(prefix);
   const pauses = await readPauses(redis, keys.pauseIntent);
   const queues = await Promise.all(
@@ -67,7 +67,7 @@ export async function pipelineStatus(q: QueueSet, redis: Redis, prefix: string):
 }
 
 /** Operator pause: sticks until `resume` (the scheduler does not auto-resume while it is set). */
-export async function pauseLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = LIVE_QUEUES): Promise<void> {
+export async function pauseLive(q: QueueSet, redis: RedisClient, prefix: string, queues: readonly QueueName[] = LIVE_QUEUES): Promise<void> {
   const keys = pipelineKeys(prefix);
   const now = toKst(nowInstant());
   await redis.set(keys.manualPause, formatKstIso(now));
@@ -77,7 +77,7 @@ export async function pauseLive(q: QueueSet, redis: Redis, prefix: string, queue
 }
 
 /** Clears the operator pause; the scheduler pauses again by itself if the market is closed. */
-export async function resumeLive(q: QueueSet, redis: Redis, prefix: string, queues: readonly QueueName[] = QUEUE_NAMES): Promise<void> {
+export async function resumeLive(q: QueueSet, redis: RedisClient, prefix: string, queues: readonly QueueName[] = QUEUE_NAMES): Promise<void> {
   const keys = pipelineKeys(prefix);
   await redis.del(keys.manualPause);
   await Promise.all(queues.map((n) => q.queues[n].resume()));

@@ -12,7 +12,7 @@ import type { ProductFamily, SessionProduct } from '../src/market/types.js';
 import { UserError } from '../src/errors.js';
 import { jobIds } from '../src/pipeline/ids.js';
 import { MinuteIndex } from '../src/pipeline/schedule.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { QueueSet } from '../jobs/queues.js';
 import { type Clock, clockFromEnv, clockFromSpec, clockSpecSchema } from '../src/time/clock.js';
 import { pipelineKeys } from '../src/pipeline/ids.js';
@@ -61,7 +61,7 @@ export function missingPlan(plan: BackfillPlan, stored: ReadonlySet<number>, row
 }
 
 /** The clock the running pipeline uses: an embedded simulator's (published in Redis by `krtrade run`), else the environment's. */
-export async function pipelineClock(redis: Redis, prefix: string): Promise<Clock> {
+export async function pipelineClock(redis: RedisClient, prefix: string): Promise<Clock> {
   const raw = await redis.get(pipelineKeys(prefix).clock);
   if (raw) {
     try {

@@ -3,7 +3,7 @@
  * errors onto BullMQ outcomes (see jobs/errors.ts). Refuses to start when a job of its queue has no handler.
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import { type QueueName, isJobName, jobsOfQueue, parsePayload } from '../jobs/catalog.js';
 import { classifyError, errorCode } from '../jobs/errors.js';
 import type { DependencyPorts } from '../jobs/dependency.js';
@@ -24,7 +24,7 @@ export class MissingHandlerError extends KrtradeError {
 export interface PoolOptions {
   queue: QueueName;
   concurrency: number;
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   services: PipelineServices;
   handlers: Partial<HandlerMap>;

@@ -4,7 +4,7 @@
  */
 import { CandlePublisher } from '../src/live/candle-bus.js';
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { Config } from '../src/config/schema.js';
 import type { Clock } from '../src/time/clock.js';
 import type { Logger } from '../src/log.js';
@@ -49,7 +49,7 @@ export interface Runtime {
   config: Config;
   clock: Clock;
   log: Logger;
-  redis: Redis;
+  redis: RedisClient;
   queues: QueueSet;
   pool: pg.Pool;
   calendar: TradingCalendar;

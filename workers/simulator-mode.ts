@@ -7,7 +7,7 @@
  *   `sim.host:sim.port` (started by `krtrade sim` or `krtrade run`), with the simulator's default
  *   credentials for `sim.seed`, and read the clock from KRTRADE_CLOCK, else the one `krtrade run` published.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/redis/client.js';
 import type { Config } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import { UserError, errorMessage } from '../src/errors.js';
@@ -66,7 +66,7 @@ export async function startEmbeddedSimulator(config: Config, log: Logger, env: N
 }
 
 /** Keeps the simulator's clock in Redis while `krtrade run` lives; returns the function that removes it. */
-export function publishClock(redis: Redis, prefix: string, clock: Clock): () => Promise<void> {
+export function publishClock(redis: RedisClient, prefix: string, clock: Clock): () => Promise<void> {
   const key = pipelineKeys(prefix).clock;
   const value = JSON.stringify(clock.spec());
   const write = () => redis.set(key, value, 'EX', CLOCK_TTL_S).catch(() => undefined);
@@ -80,7 +80,7 @@ export function publishClock(redis: Redis, prefix: string, clock: Clock): () => 
   };
 }
 
-export async function publishedClock(redis: Redis, prefix: string): Promise<ClockSpec | undefined> {
+export async function publishedClock(redis: RedisClient, prefix: string): Promise<ClockSpec | undefined> {
   const raw = await redis.get(pipelineKeys(prefix).clock);
   if (!raw) return undefined;
   try {
@@ -111,7 +111,7 @@ export interface SimulatorConnection {
  * A standalone process without an account: the simulator at `sim.host:sim.port`. `required` (workers)
  * refuses when nothing answers there; the dashboard starts anyway and shows KIS as unreachable.
  */
-export async function connectToSimulator(config: Config, redis: Redis, o: { process: string; required: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<SimulatorConnection> {
+export async function connectToSimulator(config: Config, redis: RedisClient, o: { process: string; required: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<SimulatorConnection> {
   const env = o.env ?? process.env;
   const urls = simulatorUrls(config);
   const reachable = await answers(urls.restUrl, o.timeoutMs ?? 3_000);

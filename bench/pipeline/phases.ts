@@ -3,7 +3,7 @@
  * no-op processors (BullMQ's own jobs/s), and a live run on the accelerated clock (latency, Redis memory).
  */
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis/client.js';
 import { AcceleratedClock, SteerableClock } from '../../src/time/clock.js';
 import { type Instant, type KstTime, addMinutes, formatKstIso, toInstant, toKst } from '../../src/time/kst.js';
 import { catalog } from '../../jobs/catalog.js';
@@ -100,7 +100,7 @@ export async function drainPipeline(rt: Runtime, candles: readonly CandleTarget[
  * The same jobs through the same topology — fetch → aggregate → upsert chained by the workers, one strategy
  * job per batch, same payloads, options and concurrency — with processors that do nothing else.
  */
-export async function drainNoop(connection: Redis, prefix: string, candles: readonly CandleTarget[], firstMinute: KstTime, k: number, concurrency: number, aggregatePayload: (code: string, m: KstTime) => unknown): Promise<DrainResult> {
+export async function drainNoop(connection: RedisClient, prefix: string, candles: readonly CandleTarget[], firstMinute: KstTime, k: number, concurrency: number, aggregatePayload: (code: string, m: KstTime) => unknown): Promise<DrainResult> {
   const names = { fetch: 'noop-fetch', aggregate: 'noop-aggregate', upsert: 'noop-upsert', strategy: 'noop-strategy' } as const;
   const queues = Object.fromEntries(Object.entries(names).map(([k2, n]) => [k2, new Queue(n, { connection, prefix })])) as Record<keyof typeof names, Queue>;
   await Promise.all(Object.values(queues).map((qq) => qq.pause()));
@@ -138,7 +138,7 @@ export async function drainNoop(connection: Redis, prefix: string, candles: read
 }
 
 /** Bytes Redis holds for every key of our prefix (MEMORY USAGE), and the server-wide used_memory (shared with others). */
-export async function redisMemory(redis: Redis, prefix: string): Promise<{ prefixBytes: number; keys: number; usedMemory: number }> {
+export async function redisMemory(redis: RedisClient, prefix: string): Promise<{ prefixBytes: number; keys: number; usedMemory: number }> {
   let cursor = '0';
   let prefixBytes = 0;
   let keys = 0;

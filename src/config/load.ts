@@ -137,9 +137,11 @@ export function innerSchema(schema: z.ZodType): z.ZodType {
     s instanceof z.ZodDefault ||
     s instanceof z.ZodPrefault ||
     s instanceof z.ZodOptional ||
-    s instanceof z.ZodNullable
+    s instanceof z.ZodNullable ||
+    s instanceof z.ZodPipe
   ) {
-    s = s.unwrap() as z.ZodType;
+    // A transformed section (redis) is checked by the schema it transforms from.
+    s = (s instanceof z.ZodPipe ? s.in : s.unwrap()) as z.ZodType;
   }
   return s;
 }

@@ -6,6 +6,7 @@ import { retentionSchema } from '../archive/config.js';
 import { strategiesSchema } from '../strategy/config.js';
 import { alertsSchema } from '../alerts/config.js';
 import { paperSchema } from '../paper/config.js';
+import { RedisUrlError, clusterUrl, effectivePrefix, parseRedisUrl, safeRedisUrl } from '../redis/target.js';
 
 const url = z.string().min(1);
 
@@ -78,9 +79,26 @@ export const configSchema = z.object({
   database: z.object({ url: url.default('postgres://postgres@127.0.0.1:5432/krtrade') }).prefault({}),
   redis: z
     .object({
+      /** One server, or a Redis Cluster: `redis+cluster://host:port,host:port` (any of its nodes). */
       url: url.default('redis://127.0.0.1:6379'),
-      /** BullMQ queue prefix and the namespace of every key krtrade writes. */
+      /** Treat `url` as a Redis Cluster (same as the `redis+cluster://` scheme). */
+      cluster: z.boolean().default(false),
+      /** BullMQ queue prefix and the namespace of every key krtrade writes; hash-tagged on a cluster. */
       prefix: z.string().min(1).default('krtrade'),
+    })
+    .superRefine((r, ctx) => {
+      try {
+        parseRedisUrl(r.url, r.cluster);
+      } catch (e) {
+        if (!(e instanceof RedisUrlError)) throw e;
+        ctx.addIssue({ code: 'custom', path: ['url'], message: `${e.message} (got ${JSON.stringify(safeRedisUrl(r.url))})` });
+      }
+    })
+    // Effective values: cluster mode spelt in the URL (it travels to child processes alone) and the prefix
+    // in a hash tag on a cluster, so every key krtrade writes lands in one slot.
+    .transform((r) => {
+      const cluster = parseRedisUrl(r.url, r.cluster).cluster;
+      return { url: cluster ? clusterUrl(r.url) : r.url, cluster, prefix: effectivePrefix(r.prefix, cluster) };
     })
     .prefault({}),
   pipeline: z

@@ -2,7 +2,7 @@
  * Several KIS accounts (app keys) in one deployment: one client per configured account, keyed by
  * account name, sharing one Redis connection. Real and paper accounts can live side by side.
  */
-import { Redis } from 'ioredis';
+import { type RedisClient, createRedisClient } from '../redis/client.js';
 import type { Config } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -14,7 +14,7 @@ export interface KisAccountsDeps {
   clock?: Clock;
   logger?: Logger;
   /** Shared connection (not closed here); else one is opened from `config.redis.url` and closed by close(). */
-  redis?: Redis;
+  redis?: RedisClient;
 }
 
 export class KisAccounts {
@@ -23,7 +23,7 @@ export class KisAccounts {
 
   private constructor(
     clients: KisClient[],
-    private readonly ownedRedis: Redis | undefined,
+    private readonly ownedRedis: RedisClient | undefined,
   ) {
     for (const c of clients) this.clients.set(c.name, c);
   }
@@ -34,7 +34,7 @@ export class KisAccounts {
       if (names.has(a.name)) throw new UserError(`kis.accounts: the name ${JSON.stringify(a.name)} is used twice; give each account its own name`);
       names.add(a.name);
     }
-    const owned = deps.redis ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
+    const owned = deps.redis ? undefined : createRedisClient(config.redis.url, { maxRetriesPerRequest: 3 });
     const redis = deps.redis ?? owned!;
     if (owned) logRedisErrors(owned, deps.logger);
     const clients = config.kis.accounts.map((a) =>

@@ -3,7 +3,7 @@
  * simulator), with the shared token, the shared rate limiter and every typed endpoint as a method.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { type RedisClient, createRedisClient } from '../redis/client.js';
 import type { Logger } from '../log.js';
 import { type Clock, RealClock } from '../time/clock.js';
 import * as boardTop from './endpoints/board-top.js';
@@ -31,7 +31,7 @@ export interface KisAccountSpec {
 export interface KisClientOptions {
   account: KisAccountSpec;
   /** A shared connection (not closed by the client), or a URL for a connection the client owns. */
-  redis?: Redis;
+  redis?: RedisClient;
   redisUrl?: string;
   /** Key namespace in Redis (config `redis.prefix`). */
   prefix?: string;
@@ -57,7 +57,7 @@ export const appKeyId = (appKey: string): string => createHash('sha256').update(
  * the connection is ready again) instead of ioredis printing "Unhandled error event" with a stack on
  * every reconnect attempt. Commands still fail with their own errors.
  */
-export function logRedisErrors(redis: Redis, logger?: Logger): void {
+export function logRedisErrors(redis: RedisClient, logger?: Logger): void {
   let last = '';
   redis.on('ready', () => (last = ''));
   redis.on('error', (e: Error) => {
@@ -107,7 +107,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
   if (!account.appKey || !account.appSecret) throw new Error(`KIS account ${account.name}: appKey and appSecret are required`);
   const clock = o.clock ?? new RealClock();
   const ownsRedis = !o.redis;
-  const redis = o.redis ?? new Redis(o.redisUrl ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, lazyConnect: false });
+  const redis = o.redis ?? createRedisClient(o.redisUrl ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, lazyConnect: false });
   if (ownsRedis) logRedisErrors(redis, o.logger);
   const ns = `${o.prefix ?? 'krtrade'}:kis:${appKeyId(account.appKey)}`;
   const baseUrl = account.restUrl ?? KIS_HOSTS[account.env].rest;

@@ -13,7 +13,7 @@
  * server's own clock (`TIME`, the same for every process and host); waits are converted to clock time
  * for `clock.sleep` (abortable).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Clock } from '../time/clock.js';
 import type { EndpointName } from './spec/index.js';
 import { ENDPOINTS } from './spec/index.js';
@@ -94,7 +94,7 @@ const COMMAND = 'krtradeKisRateAcquireMany';
 const MAX_BATCH = 64;
 
 export interface RateLimiterOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Redis key namespace, e.g. `krtrade:kis:rl:<app key id>`. */
   keyPrefix: string;
   clock: Clock;
@@ -119,7 +119,7 @@ interface Lane {
 }
 
 export class KisRateLimiter {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly rules: RateRules;
   private readonly clock: Clock;
   private readonly keyPrefix: string;

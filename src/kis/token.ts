@@ -7,7 +7,7 @@
  * within 60 s of the `lastIssuedAt` record; others wait and re-read. Waits are bounded.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../time/clock.js';
 import { type Instant, formatKstIso, parseKst, toInstant, toKst } from '../time/kst.js';
@@ -24,7 +24,7 @@ export interface TokenInfo {
 
 export interface TokenManagerOptions {
   transport: KisTransport;
-  redis: Redis;
+  redis: RedisClient;
   /** Namespace of this app key's records, e.g. `krtrade:kis:<app key id>`. */
   keyPrefix: string;
   appKey: string;

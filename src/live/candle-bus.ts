@@ -3,7 +3,7 @@
  * dashboard pushes it to open charts. Nothing is stored here (PostgreSQL is the truth; a missed message
  * only means a chart shows a bar at its next load). Times are KST wall-clock (`KstTime`).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Bar } from '../market/resample.js';
 
 export interface LiveCandle extends Bar {
@@ -16,7 +16,7 @@ export const liveCandleChannel = (prefix: string): string => `${prefix}:live:can
 
 export class CandlePublisher {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -30,11 +30,11 @@ export class CandlePublisher {
 /** One subscription connection shared by every open chart of a dashboard process. */
 export class CandleFeed {
   private readonly listeners = new Map<string, Set<(c: LiveCandle) => void>>();
-  private readonly sub: Redis;
+  private readonly sub: RedisClient;
   private closed = false;
   readonly ready: Promise<unknown>;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.sub = redis.duplicate();
     this.sub.on('error', () => undefined); // reconnects by itself; the dashboard's /health reports Redis
     this.ready = this.sub.subscribe(liveCandleChannel(prefix));

@@ -2,7 +2,7 @@
  * Pipeline counters kept in Redis, so every worker process adds to the same numbers and the dashboard's
  * `/metrics` can report them whichever process did the work. One hash, field = `metric|label|label`.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { KstTime } from '../time/kst.js';
 
 export type CounterName =
@@ -43,7 +43,7 @@ export class PipelineStats {
   private flushing?: Promise<void>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly o: StatsOptions = {},
   ) {

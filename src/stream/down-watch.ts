@@ -4,7 +4,7 @@
  * alert key names the last fencing token, so all watchers emit the same alert once per outage, and a
  * `stream_up` follows when a holder is back.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { Clock } from '../time/clock.js';
 import type { Logger } from '../log.js';
 import { emitAlert } from '../alerts/emit.js';
@@ -13,7 +13,7 @@ import { toKst } from '../time/kst.js';
 import { currentHolder, streamLeaseKeys } from './lease.js';
 
 export interface StreamDownWatchOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clock: Clock;
   accounts: readonly { name: string; appKey: string }[];

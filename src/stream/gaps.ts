@@ -5,7 +5,7 @@
  * as soon as it closes (its REST bar does not exist before).
  */
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { TradingDayCalendar } from '../kis/ws/dating.js';
 import type { Clock } from '../time/clock.js';
 import type { Logger } from '../log.js';
@@ -39,7 +39,7 @@ export type Backfill = (code: string, family: ProductFamily, minutes: KstTime[])
 
 export interface GapRecorderOptions {
   pool: pg.Pool;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clock: Clock;
   calendar: TradingDayCalendar;

@@ -3,7 +3,7 @@
  * assigned, hands every record to the sink, remembers the last record time per instrument (so a
  * successor can bound what a crash lost) and turns reconnects into per-instrument gaps.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { KisWsClient, WsSubscriptionError, WsSubscriptionLimitError, type ApprovalKeySource, type SubscriptionId, type WsSettings } from '../kis/ws/index.js';
 import type { TradingDayCalendar } from '../kis/ws/dating.js';
 import type { Clock } from '../time/clock.js';
@@ -24,7 +24,7 @@ export interface KeySessionOptions {
   account: StreamAccount;
   fence: number;
   sink: RecordSink;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clock: Clock;
   calendar?: TradingDayCalendar;

@@ -6,7 +6,7 @@
  * Only a hash of the app key reaches Redis.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 
 // KEYS: lease, fence counter, handover marker. ARGV: holder id, ttl ms.
 // Returns {fence, before}: before = 0 first holder (or long ago), 1 the previous holder died or stalled
@@ -50,7 +50,7 @@ export interface LeaseGrant {
 }
 
 /** Who holds a key now (for status pages): the holder id and its fencing token, or null. */
-export async function currentHolder(redis: Redis, prefix: string, appKey: string): Promise<{ holder: string; fence: number; ttlMs: number } | null> {
+export async function currentHolder(redis: RedisClient, prefix: string, appKey: string): Promise<{ holder: string; fence: number; ttlMs: number } | null> {
   const k = streamLeaseKeys(prefix, appKey).lease;
   const [v, ttl] = await Promise.all([redis.get(k), redis.pttl(k)]);
   if (!v) return null;
@@ -63,7 +63,7 @@ export class FencedLease {
   private value: string | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     appKey: string,
     private readonly holderId: string,

@@ -3,11 +3,11 @@
  * Redis (workers/stream.ts), so one `/metrics` covers all of them. The lag histogram is exposed as its
  * cumulative `_bucket{le}`/`_sum`/`_count` series (histogram_quantile works on them as usual).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { LAG_BUCKETS, readWorkerStatuses, statsKey } from './status.js';
 
-export function registerStreamMetrics(registry: Registry, redis: Redis, prefix: string): void {
+export function registerStreamMetrics(registry: Registry, redis: RedisClient, prefix: string): void {
   let cache: { at: number; stats: Promise<Record<string, number>> } | undefined;
   // One Redis read per scrape for all the series below.
   const stats = (): Promise<Record<string, number>> => {

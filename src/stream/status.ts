@@ -3,7 +3,7 @@
  * and the deployment-wide view `krtrade stream status`, `/health` and `/metrics` read: sessions per key,
  * holder, registrations, records/s, lag, reconnects, takeovers and gaps today.
  */
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys } from '../redis/client.js';
 import { type KstDate, type KstTime, formatKst, toKst } from '../time/kst.js';
 import { defaultCalendar } from '../market/calendar/index.js';
 import type { Clock } from '../time/clock.js';
@@ -37,7 +37,7 @@ export interface WorkerStatus {
 export const statsKey = (prefix: string): string => `${prefix}:stream:stats`;
 const workerKey = (prefix: string, holder: string): string => `${prefix}:stream:worker:${holder}`;
 
-export async function publishWorkerStatus(redis: Redis, prefix: string, s: WorkerStatus, ttlMs: number): Promise<void> {
+export async function publishWorkerStatus(redis: RedisClient, prefix: string, s: WorkerStatus, ttlMs: number): Promise<void> {
   await redis.set(workerKey(prefix, s.holder), JSON.stringify(s), 'PX', ttlMs);
 }
 
@@ -51,18 +51,15 @@ export interface StreamStatus {
 }
 
 /** The live stream workers' own reports. */
-export async function readWorkerStatuses(redis: Redis, prefix: string): Promise<WorkerStatus[]> {
+export async function readWorkerStatuses(redis: RedisClient, prefix: string): Promise<WorkerStatus[]> {
   const workers: WorkerStatus[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:stream:worker:*`, 'COUNT', 200);
-    cursor = next;
-    for (const v of found.length ? await redis.mget(...found) : []) if (v) workers.push(JSON.parse(v) as WorkerStatus);
-  } while (cursor !== '0');
+  // Every master is scanned (a cluster's keys are spread); the found keys share the prefix's slot, so one MGET reads them.
+  const found = await scanKeys(redis, `${prefix}:stream:worker:*`, 200);
+  for (const v of found.length ? await redis.mget(...found) : []) if (v) workers.push(JSON.parse(v) as WorkerStatus);
   return workers;
 }
 
-export async function readStreamStatus(redis: Redis, prefix: string, accounts: { name: string; appKey: string }[], date: KstDate): Promise<StreamStatus> {
+export async function readStreamStatus(redis: RedisClient, prefix: string, accounts: { name: string; appKey: string }[], date: KstDate): Promise<StreamStatus> {
   const workers = await readWorkerStatuses(redis, prefix);
   const keys = await Promise.all(
     accounts.map(async (a) => {
@@ -92,7 +89,7 @@ export function formatStreamStatus(s: StreamStatus, clock: Clock): string {
 }
 
 /** The stream part of `/health`: workers and the keys they hold, records/s, lag, counters, gaps today. */
-export async function streamHealth(redis: Redis, prefix: string, now: KstTime): Promise<Omit<StreamStatus, 'keys'> & { keys: KeyStatus[] }> {
+export async function streamHealth(redis: RedisClient, prefix: string, now: KstTime): Promise<Omit<StreamStatus, 'keys'> & { keys: KeyStatus[] }> {
   const s = await readStreamStatus(redis, prefix, [], tradingDateAt(now, defaultCalendar()));
   return { ...s, keys: s.workers.flatMap((w) => w.keys) };
 }

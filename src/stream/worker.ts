@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { SubscriptionId, WsSettings } from '../kis/ws/index.js';
 import type { TradingDayCalendar } from '../kis/ws/dating.js';
 import type { Clock } from '../time/clock.js';
@@ -24,7 +24,7 @@ export interface StreamWorkerOptions {
   /** The registrations of each account (by name); asked again on every `reassign()`. */
   registrations(account: string): SubscriptionId[];
   sink: RecordSink;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clock: Clock;
   /** A dead holder's keys are held again by another worker within this many (real) ms. */

@@ -4,7 +4,7 @@
  * Redis is checked first, so a Redis outage is one line before any work starts.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { type RedisClient, createRedisClient } from '../../redis/client.js';
 import type { CliContext } from '../context.js';
 import { UserError } from '../../errors.js';
 import { KisAccounts } from '../../kis/accounts.js';
@@ -28,7 +28,7 @@ export interface KisSession {
   /** The target's WebSocket endpoint; absent for `--sim-url` (its WebSocket port is not known). */
   ws?: { url: string; appKey: string };
   /** Connection and prefix for the one-WebSocket-session-per-app-key lease (configured accounts only). */
-  lease?: { redis: Redis; prefix: string };
+  lease?: { redis: RedisClient; prefix: string };
   close(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export async function openKisSession(ctx: CliContext, o: KisTargetOptions): Prom
   }
   if (config.kis.accounts.length) {
     // One connection shared by the clients and the WebSocket lease.
-    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+    const redis = createRedisClient(config.redis.url, { maxRetriesPerRequest: 2 });
     logRedisErrors(redis, logger);
     const accounts = KisAccounts.fromConfig(config, { clock, logger, redis });
     let closed = false;

@@ -2,7 +2,7 @@
  * One-line errors when Redis is down: the `kis` commands keep tokens, approval keys and rate-limit state
  * in Redis, so they check it answers before starting any work, and explain a connection lost mid-command.
  */
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../../redis/client.js';
 import { UserError } from '../../errors.js';
 import { maskUrl } from '../../log.js';
 
@@ -27,7 +27,7 @@ const unreachable = (url: string, e: unknown): UserError =>
 
 /** Connects once (no retries) and pings; a failure becomes a `UserError` naming the masked URL and the cause. */
 export async function checkRedis(url: string, timeoutMs = 3_000): Promise<void> {
-  const r = new Redis(url, {
+  const r = createRedisClient(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,

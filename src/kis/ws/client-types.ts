@@ -1,5 +1,5 @@
 /** Public types of the realtime client: options, settings, events, approval-key source. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/client.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import type { Clock } from '../../time/clock.js';
@@ -62,7 +62,7 @@ export interface KisWsClientOptions {
   /** `kis.ws` from the config. */
   settings?: Partial<WsSettings>;
   /** With Redis, processes sharing it never open two sessions for one app key. */
-  redis?: Redis;
+  redis?: RedisClient;
   redisPrefix?: string;
   leaseTtlMs?: number;
   /** Wait after OPSP8996 or a busy lease (default: reconnectMaxMs). */
