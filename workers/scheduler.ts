@@ -11,7 +11,7 @@
  * - the live queues paused outside every subscribed session and resumed before the next one (unless an
  *   operator paused them by hand).
  */
-import { balanceAccounts, type AccountBudget } from '../src/pipeline/account-balance.js';
+import { balanceAccounts, type AccountBudget, type AccountLoad } from '../src/pipeline/account-balance.js';
 import { type KstTime, type KstDate, addMinutes, formatKstIso, nowInstant, toKst } from '../src/time/kst.js';
 import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
@@ -62,10 +62,13 @@ export interface TickReport {
   recovered: number;
   active: boolean;
   paused: boolean;
+  /** REST budget and assigned load per app key (with configured keys): `krtrade queues status` shows it. */
+  keys?: AccountLoad[];
 }
 
 export class Scheduler {
   private resolved?: ResolvedSubscriptions;
+  private load?: AccountLoad[];
   private specs: SchedulerSpec[] = [];
   /** Compare every scheduler's pattern and template on the next sync (process start, new wanted set). */
   private fullSync = true;
@@ -127,6 +130,7 @@ export class Scheduler {
       const balanced = balanceAccounts(resolved, this.o.accountBudgets);
       this.o.services.log.info({ load: balanced.load.map((l) => `${l.name}: ${l.load}/${Math.floor(l.callsPerMinute)} calls/min, ${l.targets} targets`) }, 'app keys balanced');
       r = balanced;
+      this.load = balanced.load;
     }
     this.resolved = r;
     this.specs = [...r.candles.map((c) => candleScheduler(c, this.o.bufferMs)), ...r.boards.map((b) => boardScheduler(b, this.o.bufferMs))];
@@ -161,6 +165,7 @@ export class Scheduler {
     const report: TickReport = {
       at: now, tradingDate: r.tradingDate, schedulers: this.specs.length,
       created: sync.created.length, updated: sync.updated.length, rearmed: sync.rearmed.length, replaced: sync.replaced.length, removed: sync.removed.length, recovered, active, paused,
+      ...(this.load ? { keys: this.load } : {}),
     };
     if (sync.created.length || sync.updated.length || sync.rearmed.length || sync.replaced.length || sync.removed.length) {
       s.log.info({ created: sync.created.map((x) => x.id), updated: sync.updated.map((x) => x.spec.id), rearmed: sync.rearmed.map((x) => x.spec.id), replaced: sync.replaced.map((x) => x.id), removed: sync.removed }, 'job schedulers synced');

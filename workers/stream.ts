@@ -66,6 +66,7 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
     name: a.name, appKey: a.appKey, approvalKey: approvalKeyFrom(rt.accounts.get(a.name)), url: a.wsUrl ?? KIS_HOSTS[a.env].ws,
   }));
   const names = accounts.map((a) => a.name);
+  const paperKeys = new Set(config.kis.accounts.filter((a) => a.env === 'paper').map((a) => a.name));
   const rules = instrumentRules(calendar);
   let assignment = new Map<string, Registration[]>();
   const stats = new Map<string, number>();
@@ -117,8 +118,9 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
     const regs = registrationsAt(targets, now, calendar);
     const stored = await redis.hgetall(assignmentKey(prefix));
     const previous = new Map(Object.entries(stored).map(([k, v]) => [k, JSON.parse(v) as Registration[]]));
-    assignment = assignToKeys(regs, names, previous, config.kis.ws.maxSubscriptionsPerSession);
-    if (names.length) await redis.hset(assignmentKey(prefix), ...[...assignment].flatMap(([k, v]) => [k, JSON.stringify(v)]));
+    assignment = assignToKeys(regs, names, previous, { perKey: config.kis.ws.maxSubscriptionsPerSession, paperKeys });
+    // Replaced whole: a key removed from kis.accounts leaves no stale entry behind.
+    if (names.length) await redis.multi().del(assignmentKey(prefix)).hset(assignmentKey(prefix), ...[...assignment].flatMap(([k, v]) => [k, JSON.stringify(v)])).exec();
   }
 
   // Too many registrations for the keys fails the start with the capacity error (it says how many keys).

@@ -25,7 +25,7 @@ import { RealClock } from '../../src/time/clock.js';
 import { esc } from './svg.js';
 import { interactiveRoutes, type InteractiveDeps } from './interactive.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis/client.js';
 import { readStreamView } from '../../src/stream/stream-view.js';
 
 export const CHARTS_PATH = '/charts';
@@ -136,7 +136,7 @@ const smile: Handler = async (pool, q) => {
 export function chartsRouter(
   pool: pg.Pool | undefined,
   log: Logger,
-  live: Omit<InteractiveDeps, 'pool'> & { redis?: Redis; prefix?: string } = { calendar: defaultCalendar() },
+  live: Omit<InteractiveDeps, 'pool'> & { redis?: RedisClient; prefix?: string } = { calendar: defaultCalendar() },
 ): express.Router {
   const r = express.Router();
   r.get('/', route(pool, log, index));

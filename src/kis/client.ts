@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type RedisClient, createRedisClient } from '../redis/client.js';
+import { CallMeter } from './call-meter.js';
 import type { Logger } from '../log.js';
 import { type Clock, RealClock } from '../time/clock.js';
 import * as boardTop from './endpoints/board-top.js';
@@ -51,6 +52,8 @@ export const DEFAULT_RATE_LIMIT: RateLimitSettings = { realPerSecond: 20, paperP
 
 /** A short, stable id for an app key, so Redis key names never contain the key itself. */
 export const appKeyId = (appKey: string): string => createHash('sha256').update(appKey).digest('hex').slice(0, 16);
+/** Namespace of one app key's shared state in Redis (token, rate limiter, call counts): only a hash of the key. */
+export const kisNamespace = (prefix: string, appKey: string): string => `${prefix}:kis:${appKeyId(appKey)}`;
 
 /**
  * Gives a connection an 'error' listener, so a Redis outage is logged (each distinct message once until
@@ -109,7 +112,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
   const ownsRedis = !o.redis;
   const redis = o.redis ?? createRedisClient(o.redisUrl ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, lazyConnect: false });
   if (ownsRedis) logRedisErrors(redis, o.logger);
-  const ns = `${o.prefix ?? 'krtrade'}:kis:${appKeyId(account.appKey)}`;
+  const ns = kisNamespace(o.prefix ?? 'krtrade', account.appKey);
   const baseUrl = account.restUrl ?? KIS_HOSTS[account.env].rest;
   const logger = o.logger?.child({ kisAccount: account.name, kisEnv: account.env });
   const transport: KisTransport = new KisTransport({
@@ -125,8 +128,9 @@ export function createKisClient(o: KisClientOptions): KisClient {
     ...(o.tokenIssueIntervalMs ? { issueIntervalMs: o.tokenIssueIntervalMs } : {}),
   });
   const limiter = new KisRateLimiter({ redis, keyPrefix: `${ns}:rl`, clock, rules: rateRules(account.env, { ...DEFAULT_RATE_LIMIT, ...o.rateLimit }) });
+  const meter = new CallMeter(redis, ns, logger);
   const http = new KisHttp({
-    transport, tokens, limiter, env: account.env, appKey: account.appKey, appSecret: account.appSecret,
+    transport, tokens, limiter, meter, env: account.env, appKey: account.appKey, appSecret: account.appSecret,
     custtype: o.custtype ?? 'P', ...(logger ? { logger } : {}),
   });
   const tm = tokens;
@@ -160,6 +164,7 @@ export function createKisClient(o: KisClientOptions): KisClient {
     async close() {
       if (closed) return;
       closed = true;
+      await meter.flush();
       if (ownsRedis) await redis.quit().catch(() => redis.disconnect());
     },
   };

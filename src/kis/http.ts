@@ -5,6 +5,7 @@
  * every other failure is thrown as a typed error for the job system to act on.
  */
 import type { Logger } from '../log.js';
+import type { CallMeter } from './call-meter.js';
 import { KisTokenExpiredError, KisUnsupportedError } from './errors.js';
 import { failureOf, type JsonObject } from './envelope.js';
 import type { KisRateLimiter } from './rate-limit.js';
@@ -46,6 +47,8 @@ export interface KisHttpOptions {
   appSecret: string;
   custtype: 'P' | 'B';
   logger?: Logger;
+  /** Counts the calls sent (deployment-wide use per app key). */
+  meter?: CallMeter;
 }
 
 export class KisHttp {
@@ -82,6 +85,7 @@ export class KisHttp {
     for (;;) {
       const token = await this.o.tokens.get(opts.signal);
       await this.o.limiter.acquire(name, opts.signal);
+      this.o.meter?.record();
       const res = await this.o.transport.send(layout.path, {
         method: 'GET',
         headers: {

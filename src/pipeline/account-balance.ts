@@ -49,14 +49,19 @@ export function balanceAccounts(r: ResolvedSubscriptions, budgets: readonly Acco
     l.targets += 1;
   };
   const all: Target[] = [...r.candles, ...r.boards];
-  for (const t of all) if (t.pinned) place(t, t.account);
-  // Heaviest first, then by key: the same inputs always give the same assignment.
-  const free = all.filter((t) => !t.pinned).sort((a, b) => costOf(b) - costOf(a) || keyOf(a).localeCompare(keyOf(b)));
   const warnings = [...r.warnings];
+  // A subscription pinning F/O data to a paper key is not honoured: KIS's paper server has no such data.
+  const onPaper = (t: Target): boolean => isDerivative(t) && load.get(t.account)?.env === 'paper';
+  const misPinned = all.filter((t) => t.pinned && onPaper(t));
+  if (misPinned.length) warnings.push(`${misPinned.length} F/O target(s) pinned to a paper app key (${[...new Set(misPinned.map((t) => t.account))].join(', ')}) go to real keys instead: paper keys do not serve F/O market data`);
+  for (const t of all) if (t.pinned && !onPaper(t)) place(t, t.account);
+  // Heaviest first, then by key: the same inputs always give the same assignment.
+  const free = all.filter((t) => !t.pinned || onPaper(t)).sort((a, b) => costOf(b) - costOf(a) || keyOf(a).localeCompare(keyOf(b)));
   let noRealKey = 0;
   for (const t of free) {
     const eligible = [...load.values()].filter((l) => l.env === 'real' || !isDerivative(t));
     if (eligible.length === 0) {
+      // Left where it was (a warning says why): it fails at the paper key rather than being dropped silently.
       noRealKey += 1;
       place(t, t.account);
       continue;

@@ -163,7 +163,11 @@ export function resolveSubscriptions(subs: readonly Subscription[], date: KstDat
 /** The account name the simulator gets when no KIS account is configured (workers/simulator-mode.ts). */
 export const SIMULATOR_ACCOUNT = 'sim';
 
-/** The account used when a subscription names none: the first configured one, else the simulator. */
-export function defaultAccountName(config: { kis: { accounts: { name: string }[] } }): string {
-  return config.kis.accounts[0]?.name ?? SIMULATOR_ACCOUNT;
+/**
+ * The account used when nothing names one (subscriptions, backfills, stream gap recovery, repairs): the
+ * first real one, since paper keys serve no F/O market data; else the first configured; else the simulator.
+ */
+export function defaultAccountName(config: { kis: { accounts: readonly { name: string; env?: 'real' | 'paper' }[] } }): string {
+  const accounts = config.kis.accounts;
+  return (accounts.find((a) => a.env !== 'paper') ?? accounts[0])?.name ?? SIMULATOR_ACCOUNT;
 }

@@ -120,40 +120,81 @@ export class StreamCapacityError extends UserError {
     readonly keysNeeded: number,
     readonly keysConfigured: number,
     perKey: number,
+    /** `real ` when only real keys can carry them (F/O registrations). */
+    kind = '',
   ) {
     super(
-      `the stream needs ${registrations} registrations but ${keysConfigured} app key(s) carry at most ${keysConfigured * perKey} (${perKey} each): ` +
-        `configure ${keysNeeded} KIS accounts (kis.accounts, ${keysNeeded - keysConfigured} more) or stream fewer instruments (kinds ticks/quotes, stream.optionStrikesPerSide)`,
+      `the stream needs ${registrations} ${kind ? 'F/O ' : ''}registrations but ${keysConfigured} ${kind}app key(s) carry at most ${keysConfigured * perKey} (${perKey} each): ` +
+        `configure ${keysNeeded} ${kind}KIS accounts (kis.accounts, ${keysNeeded - keysConfigured} more) or stream fewer instruments (kinds ticks/quotes, stream.optionStrikesPerSide)`,
     );
   }
 }
 
 const idOf = (s: SubscriptionId): string => `${s.trId}\u0000${s.trKey}`;
 
+/** Paper keys carry no F/O market data (KIS's paper server does not serve it): only stock registrations. */
+const fitsKey = (r: { family?: StreamFamily }, key: string, paperKeys: ReadonlySet<string>): boolean => !paperKeys.has(key) || r.family === 'stock';
+
+export interface AssignOptions {
+  /** Registrations per key (KIS: 41 per session). */
+  perKey?: number;
+  /** Keys of paper accounts: they get stock registrations only. */
+  paperKeys?: ReadonlySet<string>;
+  /** A key keeps what it had up to the even share plus this many; the excess moves (default 2). */
+  slack?: number;
+}
+
 /**
- * Spreads registrations over the keys, ≤ `perKey` each. What was registered before and is still wanted
- * stays on its key (no re-registration, no gap); new ones fill the emptiest keys.
+ * Spreads registrations over the keys, ≤ `perKey` each and paper keys stocks only. What was registered
+ * before and is still wanted stays on its key (no re-registration, no gap) up to the even share plus a
+ * little slack; the rest, new ones included, fill the emptiest eligible keys. So a key added takes its
+ * share from the others, a key removed hands its registrations to the rest, and small changes (a new
+ * at-the-money strike) move nothing else. F/O registrations are placed before stocks, so a stock never
+ * takes a real key's last room from a future.
  */
-export function assignToKeys<R extends SubscriptionId>(regs: readonly R[], keys: readonly string[], previous: ReadonlyMap<string, readonly SubscriptionId[]>, perKey = 41): Map<string, R[]> {
+export function assignToKeys<R extends SubscriptionId & { family?: StreamFamily }>(
+  regs: readonly R[],
+  keys: readonly string[],
+  previous: ReadonlyMap<string, readonly SubscriptionId[]>,
+  opts: AssignOptions | number = {},
+): Map<string, R[]> {
+  const { perKey = 41, paperKeys = new Set<string>(), slack = 2 } = typeof opts === 'number' ? { perKey: opts } : opts;
   const needed = Math.ceil(regs.length / perKey);
   if (needed > keys.length) throw new StreamCapacityError(regs.length, needed, keys.length, perKey);
+  const realKeys = keys.filter((k) => !paperKeys.has(k));
+  const fo = regs.filter((r) => r.family !== 'stock');
+  if (fo.length > realKeys.length * perKey) throw new StreamCapacityError(fo.length, Math.ceil(fo.length / perKey), realKeys.length, perKey, 'real ');
   const wanted = new Map(regs.map((r) => [idOf(r), r]));
   const out = new Map<string, R[]>(keys.map((k) => [k, []]));
   const placed = new Set<string>();
-  for (const k of keys) {
-    for (const s of previous.get(k) ?? []) {
-      const r = wanted.get(idOf(s));
-      if (r && !placed.has(idOf(s)) && out.get(k)!.length < perKey) {
+  const share = Math.ceil(regs.length / Math.max(1, keys.length));
+  // Real keys must carry every F/O registration: their share is at least that.
+  const foShare = Math.ceil(fo.length / Math.max(1, realKeys.length));
+  const keep = (isFo: boolean): void => {
+    for (const k of keys) {
+      const cap = Math.min(perKey, Math.max(share, isFo ? foShare : 0) + slack);
+      for (const s of previous.get(k) ?? []) {
+        const r = wanted.get(idOf(s));
+        if (!r || placed.has(idOf(s)) || (r.family !== 'stock') !== isFo || !fitsKey(r, k, paperKeys)) continue;
+        if (out.get(k)!.length >= cap) break;
         out.get(k)!.push(r);
         placed.add(idOf(s));
       }
     }
-  }
-  for (const r of regs) {
-    if (placed.has(idOf(r))) continue;
-    const k = keys.reduce((best, key) => (out.get(key)!.length < out.get(best)!.length ? key : best), keys[0]!);
-    out.get(k)!.push(r);
-    placed.add(idOf(r));
-  }
+  };
+  const fill = (isFo: boolean): void => {
+    for (const r of regs) {
+      if (placed.has(idOf(r)) || (r.family !== 'stock') !== isFo) continue;
+      const open = keys.filter((k) => fitsKey(r, k, paperKeys) && out.get(k)!.length < perKey);
+      if (open.length === 0) throw new StreamCapacityError(regs.length, needed + 1, keys.length, perKey);
+      const k = open.reduce((best, key) => (out.get(key)!.length < out.get(best)!.length ? key : best), open[0]!);
+      out.get(k)!.push(r);
+      placed.add(idOf(r));
+    }
+  };
+  keep(true);
+  fill(true);
+  keep(false);
+  fill(false);
   return out;
 }

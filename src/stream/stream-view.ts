@@ -4,7 +4,7 @@
  * reports, which expire with them), the newest committed record (`stream_progress`) and the recorded gaps.
  * Read-only; every part degrades to "none" on its own (no worker, no Redis, no rows).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type pg from 'pg';
 import { errorMessage } from '../errors.js';
 import type { KstDate, KstTime } from '../time/kst.js';
@@ -52,7 +52,7 @@ async function readProgress(pool: pg.Pool, date: KstDate): Promise<Map<string, {
 
 const REDIS_TIMEOUT_MS = 2_000;
 
-export async function readStreamView(pool: pg.Pool, redis: Redis | undefined, prefix: string | undefined, date: KstDate): Promise<StreamView> {
+export async function readStreamView(pool: pg.Pool, redis: RedisClient | undefined, prefix: string | undefined, date: KstDate): Promise<StreamView> {
   const progress = await readProgress(pool, date);
   let workers: WorkerStatus[] = [];
   let assignment: Record<string, string> = {};

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AcceleratedClock } from '../../src/time/clock.js';
 import { type KstDate, parseKst, toInstant } from '../../src/time/kst.js';
 import { defaultCalendar } from '../../src/market/calendar/index.js';
-import { resolveSubscriptions, subscriptionSchema } from '../../src/pipeline/subscriptions.js';
+import { SIMULATOR_ACCOUNT, defaultAccountName, resolveSubscriptions, subscriptionSchema } from '../../src/pipeline/subscriptions.js';
 import { accountBudgets, balanceAccounts, type AccountBudget } from '../../src/pipeline/account-balance.js';
 import { configSchema } from '../../src/config/schema.js';
 import { instrumentRules } from '../../workers/pools.js';
@@ -53,6 +53,21 @@ describe('balancing subscriptions over app keys', () => {
     expect(onPaper.every((code) => STOCKS.includes(code!))).toBe(true);
   });
 
+  it('F/O pinned to a paper key goes to a real key, with a warning; stocks pinned there stay', () => {
+    const subs = [...SUBS, subscriptionSchema.parse({ rule: 'code', code: 'A01703', account: 'p1' }), subscriptionSchema.parse({ rule: 'stocks', codes: ['005490'], account: 'p1' })];
+    const r = balanceAccounts(resolve(subs), [real('k1'), { name: 'p1', env: 'paper', callsPerMinute: 108 }]);
+    expect(r.candles.find((c) => c.code === 'A01703')?.account).toBe('k1');
+    expect(r.candles.find((c) => c.code === '005490')?.account).toBe('p1');
+    expect(r.warnings).toContain('1 F/O target(s) pinned to a paper app key (p1) go to real keys instead: paper keys do not serve F/O market data');
+  });
+
+  it('the default account (unpinned work, backfills, gap recovery, repairs) is the first real key', () => {
+    const config = configSchema.parse({ kis: { accounts: [{ name: 'p1', env: 'paper', appKey: 'x', appSecret: 'y' }, { name: 'r1', appKey: 'x', appSecret: 'y' }] } });
+    expect(defaultAccountName(config)).toBe('r1');
+    expect(defaultAccountName(configSchema.parse({ kis: { accounts: [{ name: 'p1', env: 'paper', appKey: 'x', appSecret: 'y' }] } }))).toBe('p1');
+    expect(defaultAccountName(configSchema.parse({}))).toBe(SIMULATOR_ACCOUNT);
+  });
+
   it('a subscription that names its key keeps it', () => {
     const subs = [...SUBS, subscriptionSchema.parse({ rule: 'code', code: 'A01703', account: 'k2' })];
     const r = balanceAccounts(resolve(subs), [real('k1'), real('k2')]);
@@ -86,17 +101,37 @@ describe('balancing subscriptions over app keys', () => {
     ]);
   });
 
-  it('the scheduler creates each job scheduler on its balanced key', async () => {
-    h = queueHarness(testPrefix('balance'), new AcceleratedClock(toInstant(parseKst('2026-11-24 10:00:03')), 1));
-    const s = new Scheduler({
-      services: { ...h.services, clock: new AcceleratedClock(toInstant(parseKst('2026-11-24 10:00:03')), 1e-9) },
-      calendar, rules, subscriptions: SUBS, defaultAccount: 'k1', accountBudgets: [real('k1'), real('k2')], bufferMs: 2_000, strategyDeadlineMs: 20_000,
+  const schedulerWith = (hh: QueueHarness, budgets: AccountBudget[]) =>
+    new Scheduler({
+      services: { ...hh.services, clock: new AcceleratedClock(toInstant(parseKst('2026-11-24 10:00:03')), 1e-9) },
+      calendar, rules, subscriptions: SUBS, defaultAccount: 'k1', accountBudgets: budgets, bufferMs: 2_000, strategyDeadlineMs: 20_000,
       // Nothing stored: recovery is not what this test looks at.
       stored: { candleMinutes: () => Promise.resolve(new Set<number>()) },
     });
-    await s.tick();
-    const accounts = (await h.services.queues.queues.fetch.getJobSchedulers()).map((x) => (x.template?.data as { account: string }).account);
+  const templateAccounts = async (hh: QueueHarness) => (await hh.services.queues.queues.fetch.getJobSchedulers(0, -1, true)).map((x) => (x.template?.data as { account: string }).account);
+
+  it('the scheduler creates each job scheduler on its balanced key', async () => {
+    h = queueHarness(testPrefix('balance'), new AcceleratedClock(toInstant(parseKst('2026-11-24 10:00:03')), 1));
+    await schedulerWith(h, [real('k1'), real('k2')]).tick();
+    const accounts = await templateAccounts(h);
     expect(accounts.filter((a) => a === 'k1').length).toBe(accounts.filter((a) => a === 'k2').length + (accounts.length % 2));
     expect(new Set(accounts)).toEqual(new Set(['k1', 'k2']));
+  });
+
+  it('restarted with a key more, the job schedulers move onto it; with one key less, its schedulers go to the others', async () => {
+    h = queueHarness(testPrefix('rebal'), new AcceleratedClock(toInstant(parseKst('2026-11-24 10:00:03')), 1));
+    await schedulerWith(h, [real('k1'), real('k2')]).tick();
+    const added = await schedulerWith(h, [real('k1'), real('k2'), real('k3')]).tick();
+    expect(added.updated).toBeGreaterThan(0);
+    const three = await templateAccounts(h);
+    expect(three).toHaveLength(13);
+    expect(['k1', 'k2', 'k3'].map((k) => three.filter((a) => a === k).length).sort()).toEqual([4, 4, 5]);
+    // The state `krtrade queues status` reads: load per key.
+    const state = JSON.parse((await h.redis.get(h.services.keys.schedulerState))!) as { keys: { name: string; load: number; targets: number }[] };
+    expect(state.keys.map((k) => [k.name, k.load])).toEqual([['k1', 5], ['k2', 5], ['k3', 5]]);
+    await schedulerWith(h, [real('k2'), real('k3')]).tick();
+    const two = await templateAccounts(h);
+    expect(two).toHaveLength(13);
+    expect(new Set(two)).toEqual(new Set(['k2', 'k3']));
   });
 });

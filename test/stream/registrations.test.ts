@@ -66,4 +66,33 @@ describe('stream registrations', () => {
     expect(() => assignToKeys(regs(124), ['a', 'b', 'c'], new Map())).toThrow(StreamCapacityError);
     expect(() => assignToKeys(regs(124), ['a', 'b', 'c'], new Map())).toThrow(/needs 124 registrations .* configure 4 KIS accounts \(kis\.accounts, 1 more\)/);
   });
+
+  const futs = (n: number): Registration[] => Array.from({ length: n }, (_, i) => ({ trId: 'H0IFCNT0', trKey: `A0${1600 + i}`, family: 'future', kind: 'ticks' }));
+  const sizes = (m: Map<string, Registration[]>) => [...m.values()].map((l) => l.length);
+
+  it('paper keys never carry F/O registrations; stocks go there too', () => {
+    const paperKeys = new Set(['p']);
+    const m = assignToKeys([...futs(30), ...regs(50)], ['r1', 'p', 'r2'], new Map(), { paperKeys });
+    expect(m.get('p')!.length).toBeGreaterThan(0);
+    expect(m.get('p')!.every((r) => r.family === 'stock')).toBe(true);
+    expect(sizes(m).reduce((a, b) => a + b)).toBe(80);
+    // Even a previous assignment that put futures on the paper key is not kept.
+    const moved = assignToKeys([...futs(30), ...regs(50)], ['r1', 'p', 'r2'], new Map([['p', futs(10)]]), { paperKeys });
+    expect(moved.get('p')!.every((r) => r.family === 'stock')).toBe(true);
+    // More F/O than the real keys carry: an error naming real keys, though paper keys have room.
+    expect(() => assignToKeys(futs(50), ['r1', 'p'], new Map(), { paperKeys })).toThrow(/needs 50 F\/O registrations but 1 real app key\(s\) carry at most 41 .* configure 2 real KIS accounts/);
+  });
+
+  it('a key added takes its share from the others; a key removed hands its registrations over', () => {
+    const three = assignToKeys(regs(120), ['a', 'b', 'c'], new Map());
+    expect(sizes(three)).toEqual([40, 40, 40]);
+    const four = assignToKeys(regs(120), ['a', 'b', 'c', 'd'], three);
+    expect(sizes(four)).toEqual([32, 32, 32, 24]);
+    // Only the excess moved: each old key kept 32 of its own 40.
+    for (const k of ['a', 'b', 'c']) expect(four.get(k)!.every((r) => three.get(k)!.some((x) => x.trKey === r.trKey))).toBe(true);
+    const without = assignToKeys(regs(120), ['a', 'c', 'd'], four);
+    expect(sizes(without)).toEqual([40, 40, 40]);
+    expect(new Set([...without.values()].flat().map((r) => r.trKey)).size).toBe(120);
+    for (const k of ['a', 'c', 'd']) expect(four.get(k)!.every((r) => without.get(k)!.some((x) => x.trKey === r.trKey))).toBe(true);
+  });
 });

@@ -12,6 +12,7 @@ import { SIMULATOR_ACCOUNT, defaultAccountName } from '../../pipeline/subscripti
 import { QUEUE_NAMES, type QueueName } from '../../../jobs/catalog.js';
 import { POOL_KINDS } from '../../../workers/pools.js';
 import { parsePoolKind, serveAll, serveDashboardOnly, serveWorker } from '../../../workers/serve.js';
+import { formatKeyLoads, keyLoads } from '../../../workers/key-load.js';
 import { formatStatus, pauseLive, pipelineStatus, resumeLive, withQueues } from '../../../workers/admin.js';
 import { enqueueBackfill, missingPlan, pipelineClock, planBackfill, waitForBackfill } from '../../../workers/backfill.js';
 import { pgStoredMinutes } from '../../repair/stored.js';
@@ -63,12 +64,12 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
   const queues = program.command('queues').description('inspect and control the job queues');
   queues
     .command('status')
-    .description('paused/running, workers and job counts per queue, scheduler state')
+    .description('paused/running, workers and job counts per queue, scheduler state, load per app key (REST calls/s vs budget, instruments, WebSocket registrations)')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const { config } = ctx.config();
-      const s = await withQueues(config, ctx.logger(), (q, r) => pipelineStatus(q, r, config.redis.prefix));
-      ctx.print(s, !!o.json, () => formatStatus(s));
+      const s = await withQueues(config, ctx.logger(), async (q, r) => ({ ...(await pipelineStatus(q, r, config.redis.prefix)), keys: await keyLoads(r, config) }));
+      ctx.print(s, !!o.json, () => `${formatStatus(s)}\n${formatKeyLoads(s.keys)}`);
     });
   queues
     .command('pause')
@@ -122,6 +123,9 @@ export function registerPipelineCommands(program: Command, ctx: CliContext): voi
       const family = inst.family;
       const account = o.account ?? defaultAccountName(config);
       if (config.kis.accounts.length && !config.kis.accounts.some((a) => a.name === account)) throw new UserError(`--account ${account}: no such account in kis.accounts`);
+      if (family !== 'stock' && config.kis.accounts.find((a) => a.name === account)?.env === 'paper') {
+        throw new UserError(`--account ${account}: a paper app key gets no F/O market data from KIS; use a real account for ${o.symbol}`);
+      }
       if (!config.kis.accounts.length && account !== SIMULATOR_ACCOUNT) {
         throw new UserError(`--account ${account}: no KIS account is configured, so the workers use the simulator (account "${SIMULATOR_ACCOUNT}"); drop --account or configure kis.accounts`);
       }
