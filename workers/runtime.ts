@@ -123,7 +123,7 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger, n
       market: createMarketData(accounts, calendar),
       aggregation: createAggregation(n, { calendar, ...config.options }),
       storage: createStorage(pool, calendar, n, new CandlePublisher(redis, prefix)),
-      strategy: createStrategyRunner(pool, calendar, clock, log, { live: await liveStrategies(config.strategies), afterBatch: [...paperAfterBatch(pool, config.paper, calendar), ...setupAlerts(config, redis, log, closers)] }),
+      strategy: createStrategyRunner(pool, calendar, clock, log, { live: await liveStrategies(config.strategies), barSource: config.pipeline.strategyInput, afterBatch: [...paperAfterBatch(pool, config.paper, calendar), ...setupAlerts(config, redis, log, closers)] }),
       quarantine: createQuarantine(pool),
     };
     return { config, clock, log, redis, queues, pool, calendar, accounts, services, closers, close: closers.close };

@@ -6,13 +6,14 @@
  */
 import { recoverMinutes } from '../jobs/recovery.js';
 import type { PipelineServices } from '../jobs/services.js';
+import type { MinuteBatches } from '../jobs/barrier.js';
 import { approvalKeyFrom } from '../src/kis/ws/index.js';
 import { KIS_HOSTS } from '../src/kis/spec/index.js';
 import { errorMessage } from '../src/errors.js';
 import { defaultAccountName } from '../src/pipeline/subscriptions.js';
-import { type KstDate, toKst } from '../src/time/kst.js';
+import { type KstDate, type KstTime, toKst } from '../src/time/kst.js';
 import { GapRecorder, tradingDateAt, type Backfill } from '../src/stream/gaps.js';
-import { TickBarBuilder } from '../src/stream/tick-bars.js';
+import { TickBarBuilder, type TickBar } from '../src/stream/tick-bars.js';
 import { TickBarSink } from '../src/stream/tick-bars-sink.js';
 import { CandlePublisher } from '../src/live/candle-bus.js';
 import { FormingBarPublisher } from '../src/stream/forming-bars.js';
@@ -36,6 +37,20 @@ export const gapBackfill =
 /** Whether any subscription asks for realtime data (`kinds` ticks or quotes). */
 export const streamsAnything = (config: Runtime['config']): boolean =>
   config.pipeline.subscriptions.some((s) => (s.kinds as readonly string[]).some((k) => k === 'ticks' || k === 'quotes'));
+
+/**
+ * `pipeline.strategyInput: ticks`: a stored tick bar completes its instrument in its minute's strategy
+ * batch (opening the batch if no REST fetch has yet), so the batch runs without waiting for the REST poll.
+ * The REST upsert still completes what has no full tick bar (a gap, a minute without trades).
+ */
+export async function completeBatches(batches: MinuteBatches, bars: readonly TickBar[]): Promise<void> {
+  const byMinute = new Map<KstTime, string[]>();
+  for (const b of bars) byMinute.set(b.time, [...(byMinute.get(b.time) ?? []), b.symbol]);
+  for (const [minute, symbols] of byMinute) {
+    if (!(await batches.open(minute))) continue;
+    for (const symbol of symbols) await batches.complete(minute, symbol);
+  }
+}
 
 export interface StreamService {
   worker: StreamWorker;
@@ -76,7 +91,10 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
   // Bars from ticks: published on the live candle bus and compared with the REST bars as each minute closes.
   // One second of real time of grace for records stamped to the second (more simulated time when accelerated).
   const candles = new CandlePublisher(redis, prefix);
-  const tickBars = new TickBarSink({ pool: rt.pool, publisher: candles, logger: log });
+  const tickBars = new TickBarSink({
+    pool: rt.pool, publisher: candles, logger: log,
+    ...(config.pipeline.strategyInput === 'ticks' ? { onStored: (closed: readonly TickBar[]) => completeBatches(rt.services.batches, closed) } : {}),
+  });
   // The minute still forming, pushed to open charts as its trades are committed (throttled).
   const forming = new FormingBarPublisher({ publisher: candles });
   const bars = new TickBarBuilder({ onClose: (closed) => tickBars.push(closed), graceMs: Math.max(1_000, 1_000 * clock.speed) });

@@ -113,6 +113,11 @@ export const configSchema = z.object({
        */
       strategyDeadlineMinRealMs: z.number().int().min(0).default(3_000),
       optionMatrixStrikesPerSide: z.number().int().positive().default(10),
+      /**
+       * Where the strategy batch's bars come from: `rest` (the minute poll) or `ticks` (bars the stream
+       * builds from trades, published as each minute closes; the REST bar stands in where there is none).
+       */
+      strategyInput: z.enum(['rest', 'ticks']).default('rest'),
       /** What to collect; see src/pipeline/subscriptions.ts (default: futures, options boards, two stocks). */
       subscriptions: subscriptionsSchema,
     })

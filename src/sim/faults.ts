@@ -2,7 +2,8 @@
  * Fault injection for the simulator: what real KIS does on a bad day (dropped sockets, 5xx, latency,
  * rate-limit storms, broken bodies and frames, invalid UTF-8, an app key locked out after a reconnect storm).
  * Configured from a CLI string (`drop=30s,http5xx=0.05,...`) or programmatically through the controller.
- * Fault timing uses real time: faults are about the transport, not the simulated market.
+ * Fault timing uses real time: faults are about the transport, not the simulated market — except
+ * `sim-drop`, which drops WebSockets every N seconds of the simulated clock (a scenario written in market time).
  */
 import { UserError } from '../errors.js';
 
@@ -17,6 +18,8 @@ export interface LockoutConfig {
 export interface FaultConfig {
   /** Drop every WebSocket connection every N ms. */
   dropEveryMs?: number;
+  /** Drop every WebSocket connection every N ms of simulated time (on an accelerated clock: N / speed real ms). */
+  dropEverySimMs?: number;
   /** Each second, the probability that every WebSocket connection is dropped. */
   dropProbability?: number;
   /** Fraction of `/uapi` requests answered with a server error (HTTP 500 EGW00001 or a bare 502). */
@@ -45,7 +48,7 @@ export class FaultSpecError extends UserError {
     reason: string,
   ) {
     super(
-      `bad fault ${JSON.stringify(part)}: ${reason}. Expected e.g. drop=30s,http5xx=0.05,latency=200ms,ratelimit-storm=10s[/60s],malformed-json=0.01,truncated=0.01,invalid-utf8=0.01,lockout[=30s],expire-tokens=10m`,
+      `bad fault ${JSON.stringify(part)}: ${reason}. Expected e.g. drop=30s,sim-drop=30s,http5xx=0.05,latency=200ms,ratelimit-storm=10s[/60s],malformed-json=0.01,truncated=0.01,invalid-utf8=0.01,lockout[=30s],expire-tokens=10m`,
     );
   }
 }
@@ -90,6 +93,9 @@ export function parseFaults(spec: string): FaultConfig {
         else out.dropEveryMs = parseDuration(v, part);
         break;
       }
+      case 'sim-drop':
+        out.dropEverySimMs = parseDuration(need(), part);
+        break;
       case 'http5xx':
         out.http5xxRate = parseRate(need(), part);
         break;
@@ -145,6 +151,8 @@ export function seededRandom(seed: number): () => number {
 export interface FaultTargets {
   dropAllConnections(): number;
   expireAllTokens(): number;
+  /** Real ms that `simMs` of the simulator's clock take. */
+  toRealMs(simMs: number): number;
 }
 
 export interface FaultCounters {
@@ -244,8 +252,9 @@ export class FaultController {
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
     if (this.closed || !this.targets) return;
-    const { dropEveryMs, dropProbability, rateLimitStorm, expireTokensEveryMs } = this.cfg;
+    const { dropEveryMs, dropEverySimMs, dropProbability, rateLimitStorm, expireTokensEveryMs } = this.cfg;
     if (dropEveryMs) this.every(dropEveryMs, () => this.dropAllConnections());
+    if (dropEverySimMs) this.every(Math.max(1, Math.round(this.targets.toRealMs(dropEverySimMs))), () => this.dropAllConnections());
     if (dropProbability) {
       this.every(1000, () => {
         if (this.hit(dropProbability)) this.dropAllConnections();

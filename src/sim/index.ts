@@ -29,6 +29,7 @@ import { CALENDAR_HANDLERS } from './server/rest-calendar.js';
 import { FO_HANDLERS } from './server/rest-fo.js';
 import { STOCK_HANDLERS } from './server/rest-stock.js';
 import { StreamHub, type NightHourEncoding } from './server/ws-stream.js';
+import { SentLog } from './server/sent-log.js';
 import { SimWsServer } from './server/ws-server.js';
 
 export type { SimAccount, SimMode } from './credentials.js';
@@ -68,6 +69,8 @@ export interface SimulatorOptions {
   streamIntervalMs?: number;
   maxRecordsPerFrame?: number;
   nightHourEncoding?: NightHourEncoding;
+  /** Keep the ground truth of every market record sent (`SimulatorHandle.sent`; tests: it grows without bound). */
+  recordSent?: boolean;
   /** Real ms between synthetic fill notices (0 = only on demand). */
   noticeEveryMs?: number;
   calendar?: TradingCalendar;
@@ -88,6 +91,8 @@ export interface SimulatorHandle {
   rateLimitRejections(appKey: string): number;
   /** Sends a synthetic execution notice to every session subscribed to a notice TR; returns frames sent. */
   emitFill(spec?: FillSpec): number;
+  /** Every market record sent over a WebSocket, when started with `recordSent`. */
+  sent?: SentLog;
   /** Runs one pass of the stream loop now (tests). */
   pumpStream(): void;
   /** Sends a PINGPONG to every session now (tests); in strict mode drops the ones that stopped answering. */
@@ -158,7 +163,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...CALENDAR_HANDLERS,
   });
   const ws = new SimWsServer(deps, { pingIntervalMs: opts.pingIntervalMs ?? 100_000, strictPingPeriods });
+  const sent = opts.recordSent ? new SentLog() : undefined;
   const hub = new StreamHub(deps.market, clock, logger, {
+    ...(sent ? { sentLog: sent } : {}),
     intervalMs: opts.streamIntervalMs ?? 100,
     maxRecordsPerFrame: opts.maxRecordsPerFrame ?? 30,
     nightHourEncoding: opts.nightHourEncoding ?? 'wall',
@@ -187,7 +194,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const wsPort = await ws.listen(opts.wsPort ?? 0, host).catch((e: unknown) => {
       throw explainListenError(e, host, opts.wsPort ?? 0, { what: 'simulator WebSocket', fix: 'sim.wsPort (KRTRADE_SIM__WS_PORT) or pass --ws-port' });
     });
-    faults.attach({ dropAllConnections: () => ws.dropAll(), expireAllTokens: () => deps.tokens.expireAll() });
+    faults.attach({ dropAllConnections: () => ws.dropAll(), expireAllTokens: () => deps.tokens.expireAll(), toRealMs: (ms) => clock.toRealMs(ms) });
     const urlHost = host.includes(':') ? `[${host}]` : host;
     // debug: `krtrade sim` prints its own banner; a log line inside it would only repeat it as JSON.
     logger.debug({ restPort, wsPort, seed, mode }, 'sim: listening');
@@ -200,6 +207,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       clock,
       market: deps.market,
       faults,
+      ...(sent ? { sent } : {}),
       rateLimitRejections: (k) => deps.limiter.rejectionsOf(k),
       emitFill: (spec) => notices.emitFill(spec),
       pumpStream: () => hub.tick(),

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { latestCandles, latestMatrices } from '../db/readers.js';
+import { latestBarsPreferringTicks } from '../db/tick-bar-readers.js';
 import type { Candle, MatrixMetric, OptionMatrixRow, Signal } from '../db/types.js';
 import { defaultCalendar, type TradingCalendar } from '../market/calendar/index.js';
 import { addMinutes, dateOf, floorMinute, formatKstIso, type KstDate, type KstTime } from '../time/kst.js';
@@ -21,6 +22,8 @@ export interface RunBatchOptions {
   missing?: readonly string[];
   /** Store the signals (default true). */
   write?: boolean;
+  /** `ticks`: each minute's bar built from ticks where stored, else the REST candle (default `rest`). */
+  barSource?: 'rest' | 'ticks';
 }
 
 export interface BatchResult {
@@ -82,7 +85,7 @@ export async function runStrategyBatch(
   for (const symbol of symbols) {
     windows.set(
       symbol,
-      await latestCandles(pool, { symbol, before: addMinutes(time, 1), limit: strategy.lookback }),
+      await (opts.barSource === 'ticks' ? latestBarsPreferringTicks : latestCandles)(pool, { symbol, before: addMinutes(time, 1), limit: strategy.lookback }),
     );
   }
   const input = buildInput(

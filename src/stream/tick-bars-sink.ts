@@ -1,6 +1,6 @@
 /**
- * Where closed tick bars go: stored in `tick_bars_1m`, published on the live candle bus at once (charts;
- * running the strategy batch from them is not wired yet), then compared with the REST bars already
+ * Where closed tick bars go: stored in `tick_bars_1m`, published on the live candle bus at once (charts),
+ * handed to `onStored` (the strategy batch, with `pipeline.strategyInput: ticks`), then compared with the REST bars already
  * stored. Partial bars (a minute the stream did not fully see) are neither stored nor published: the REST
  * bar is the only truth for them. Bars are handled in order, one batch at a time; failures are logged and
  * retried with the next batch, never thrown into the WebSocket path.
@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { Logger } from '../log.js';
 import type { CandlePublisher } from '../live/candle-bus.js';
 import { kstText } from '../db/copy.js';
-import { compareBars, type CompareResult } from './bar-compare.js';
+import { compareBars } from './bar-compare.js';
 import type { TickBar } from './tick-bars.js';
 
 const UPSERT_SQL = `
@@ -33,8 +33,11 @@ export interface TickBarSinkOptions {
   pool: pg.Pool;
   publisher?: CandlePublisher;
   logger?: Logger;
-  /** After each batch is stored (e.g. to mark a strategy batch's instrument done). Must not throw. */
-  onStored?: (bars: readonly TickBar[], compared: CompareResult) => void;
+  /**
+   * After each batch is stored, before it is compared with REST (the strategy batch should not wait for
+   * that query): e.g. marks each bar's instrument done for its strategy batch. A failure is logged.
+   */
+  onStored?: (bars: readonly TickBar[]) => void | Promise<void>;
 }
 
 export class TickBarSink {
@@ -74,6 +77,14 @@ export class TickBarSink {
     }
   }
 
+  private async afterStored(bars: readonly TickBar[]): Promise<void> {
+    try {
+      await this.opts.onStored?.(bars);
+    } catch (e) {
+      this.opts.logger?.warn({ err: e instanceof Error ? e.message : String(e), bars: bars.length }, 'tick bars stored, but not handed on (strategy batch); the REST bars will complete it');
+    }
+  }
+
   private async publishAndStore(bars: TickBar[]): Promise<void> {
     // Publish first: the strategy and the charts should not wait for PostgreSQL.
     await this.opts.publisher?.publish(
@@ -82,10 +93,10 @@ export class TickBarSink {
     try {
       await storeTickBars(this.opts.pool, bars);
       this.counters.stored += bars.length;
+      await this.afterStored(bars);
       const cmp = await compareBars(this.opts.pool, bars);
       this.counters.compared += cmp.compared;
       this.counters.mismatches += cmp.mismatches;
-      this.opts.onStored?.(bars, cmp);
     } catch (e) {
       this.counters.failures++;
       this.opts.logger?.warn({ err: e instanceof Error ? e.message : String(e), bars: bars.length }, 'tick bars not stored; the REST bars stand for these minutes');

@@ -182,3 +182,20 @@ describe('fault effects', () => {
     sim.faults.clear();
   });
 });
+
+describe('sim-drop: drops on the simulated clock', () => {
+  it('sim-drop=30s at 100× drops every WebSocket about every 300 real ms', async () => {
+    expect(parseFaults('sim-drop=30s')).toEqual({ dropEverySimMs: 30_000 });
+    const fast = await startSimulator({ start: '2026-12-03T10:00', speed: 100, port: 0, wsPort: 0, faults: 'sim-drop=30s' });
+    try {
+      const t0 = performance.now();
+      const c = await WsClient.open(fast.wsUrl);
+      await expect(c.next(() => false, 5_000)).rejects.toThrow(/closed \(1006\)/);
+      // A drop every 30 simulated s is 300 real ms here, far sooner than the 30 real s of `drop=30s`.
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(fast.faults.counters.drops).toBeGreaterThanOrEqual(1);
+    } finally {
+      await fast.close();
+    }
+  });
+});

@@ -25,6 +25,8 @@ export interface StrategyRunnerOptions {
   /** Default: every registered strategy with a 10 s timeout. */
   live?: readonly ConfiguredStrategy[];
   afterBatch?: readonly AfterBatch[];
+  /** `pipeline.strategyInput`: bars from the REST poll or built from ticks. */
+  barSource?: 'rest' | 'ticks';
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -35,7 +37,7 @@ export function createStrategyRunner(pool: pg.Pool, calendar: TradingCalendar, c
   return {
     async runBatch(minute, codes, missing) {
       // Signals are stored idempotently per (strategy, minute), so a retried batch rewrites the same rows.
-      const outcomes = await runStrategiesIsolated(pool, live(), minute, { calendar, missing });
+      const outcomes = await runStrategiesIsolated(pool, live(), minute, { calendar, missing, barSource: o.barSource ?? 'rest' });
       const updatedAt = toKst(clock.now());
       const all: Signal[] = [];
       for (const r of outcomes) {

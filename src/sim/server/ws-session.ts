@@ -49,12 +49,12 @@ export class WsSession {
     this.ws.send(text);
   }
 
-  /** Sends a data frame, applying truncation / invalid-UTF-8 faults. */
-  sendData(frame: string): void {
-    if (!this.open) return;
+  /** Sends a data frame, applying truncation / invalid-UTF-8 faults; true when it went out intact. */
+  sendData(frame: string): boolean {
+    if (!this.open) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED) {
       this.framesSkipped++;
-      return;
+      return false;
     }
     const { faults } = this;
     this.framesSent++;
@@ -62,7 +62,7 @@ export class WsSession {
       faults.counters.truncated++;
       // Cut at least a tenth so a record is always incomplete.
       this.ws.send(frame.slice(0, Math.max(1, Math.floor(frame.length * (0.1 + 0.8 * faults.chance())))));
-      return;
+      return false;
     }
     if (faults.hit(faults.config.invalidUtf8Rate)) {
       faults.counters.invalidUtf8++;
@@ -73,9 +73,10 @@ export class WsSession {
         Buffer.from(frame.slice(20), 'utf8'),
       ]);
       this.ws.send(bytes, { binary: false });
-      return;
+      return false;
     }
     this.ws.send(frame);
+    return true;
   }
 
   /** Drops the connection without a close handshake (like a network failure). */

@@ -22,6 +22,7 @@ import {
 } from './ws-records.js';
 import type { StreamSink } from './ws-server.js';
 import type { Subscription, WsSession } from './ws-session.js';
+import type { SentLog, SentMeta } from './sent-log.js';
 
 /** After midnight in the night session KIS's realtime time encoding is undocumented: `01xxxx` (wall) or `25xxxx`. */
 export type NightHourEncoding = 'wall' | 'plus24';
@@ -32,6 +33,8 @@ export interface StreamOptions {
   nightHourEncoding: NightHourEncoding;
   /** The simulator's calendar (an option's basis is its front-month future's). */
   calendar: TradingCalendar;
+  /** Ground truth of what was sent (tests), when given. */
+  sentLog?: SentLog;
 }
 
 interface Feed {
@@ -113,6 +116,8 @@ export class StreamHub implements StreamSink {
     const option = inst.kind === 'call' || inst.kind === 'put' ? this.optionExtras(inst, now) : undefined;
     const basisRef = isDerivative ? basisReference(this.market, this.opts.calendar, inst, now) : undefined;
     const out = new Map<string, string[]>();
+    const metas = new Map<string, SentMeta[]>();
+    const log = this.opts.sentLog;
     // The book after the batch's last trade (one depth per batch: building one per trade is costly); each
     // trade record shows its own best bid/ask (`trade.bid/ask`, which its price took) over that depth.
     const lastTrade = trades[trades.length - 1]!;
@@ -141,6 +146,11 @@ export class StreamHub implements StreamSink {
         let list = out.get(trId);
         if (!list) out.set(trId, (list = []));
         list.push(recordBuilder(trId)(ctx));
+        if (log) {
+          let m = metas.get(trId);
+          if (!m) metas.set(trId, (m = []));
+          m.push({ time: trade.time, cumVolume: trade.cumVolume });
+        }
       }
     }
     // One book record per batch: the book after its last trade, stamped with that trade's time.
@@ -149,6 +159,7 @@ export class StreamHub implements StreamSink {
       const role = MARKET_TRS[trId]!;
       if (role.feed !== 'book' || !this.sessionMatches(role.session, night)) continue;
       out.set(trId, [recordBuilder(trId)(this.bookCtx(feed, quote, dec, night))]);
+      if (log) metas.set(trId, [{ time: quote.time }]);
     }
     for (const [trId, records] of out) {
       this.recordsBuilt += records.length;
@@ -156,7 +167,7 @@ export class StreamHub implements StreamSink {
       for (let i = 0; i < records.length; i += this.opts.maxRecordsPerFrame) {
         const chunk = records.slice(i, i + this.opts.maxRecordsPerFrame);
         const frame = `0|${trId}|${String(chunk.length).padStart(3, '0')}|${chunk.join('^')}`;
-        for (const s of sessions) s.sendData(frame);
+        for (const s of sessions) if (s.sendData(frame) && log) log.add(trId, inst.code, metas.get(trId)!.slice(i, i + this.opts.maxRecordsPerFrame));
       }
     }
   }
