@@ -3,7 +3,8 @@
  * expiry (~400 options, priced on the simulator's SVI smile, ticked, one tick wide) → forward, own IV and
  * greeks for every option, the SVI surface slices with their arbitrage flags, and the ATM-relative matrices
  * on our values: exactly what the aggregate-board stage runs. Baseline, same run: the matrices alone from
- * KIS's values (the stage before this change). Goal: ≤ 5 ms per minute on one core.
+ * KIS's values (the stage before this change). Goal: ≤ 5 ms per minute on one core, judged on this process's
+ * CPU time (the wall time is printed too: on a loaded machine it includes waiting for a core).
  *
  *   npx tsx bench/options-board.ts [seconds]
  */
@@ -62,14 +63,17 @@ function ownMinute(): number {
 }
 const kisMinute = (): number => boards.reduce((n, b) => n + aggregation.matrices(b).length, 0);
 
-function perCallMs(fn: () => number, ms: number): number {
+/** Wall and CPU milliseconds per call: on a shared machine the wall time includes waiting for a core. */
+function perCall(fn: () => number, ms: number): { wall: number; cpu: number } {
   let n = 0;
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   while (performance.now() - start < ms) {
     fn();
     n++;
   }
-  return (performance.now() - start) / n;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (performance.now() - start) / n, cpu: (cpu.user + cpu.system) / 1000 / n };
 }
 
 // Alternating rounds, medians: on a shared machine the load moves while a case runs.
@@ -79,18 +83,19 @@ for (let i = 0; i < 20; i++) {
   ownMinute();
   kisMinute();
 }
-const bases: number[] = [];
-const owns: number[] = [];
+const bases: { wall: number; cpu: number }[] = [];
+const owns: { wall: number; cpu: number }[] = [];
 for (let i = 0; i < ROUNDS; i++) {
-  bases.push(perCallMs(kisMinute, (seconds * 1000) / ROUNDS / 2));
-  owns.push(perCallMs(ownMinute, (seconds * 1000) / ROUNDS / 2));
+  bases.push(perCall(kisMinute, (seconds * 1000) / ROUNDS / 2));
+  owns.push(perCall(ownMinute, (seconds * 1000) / ROUNDS / 2));
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const base = median(bases);
-const own = median(owns);
+const base = { wall: median(bases.map((x) => x.wall)), cpu: median(bases.map((x) => x.cpu)) };
+const own = { wall: median(owns.map((x) => x.wall)), cpu: median(owns.map((x) => x.cpu)) };
 const sample = analyseBoardPayload(boards[0]!, settings);
+const fmt = (x: { wall: number; cpu: number }): string => `${x.cpu.toFixed(3)} ms CPU (${x.wall.toFixed(3)} ms wall)`;
 console.log(`board: ${boards.length} expiries, ${options} options; monthly forward ${sample.forward?.toFixed(3)} (${sample.forwardSource}), ATM IV ${sample.surface.atmIv?.toFixed(2)} %, SVI fit rmse ${sample.surface.fitRmse?.toFixed(3)} vol pts over ${sample.surface.points} points`);
-console.log(`baseline (matrices from KIS's values only): ${base.toFixed(3)} ms per minute`);
-console.log(`own analytics (forward, ${options} IVs + greeks, SVI surface, arbitrage flags, matrices): ${own.toFixed(3)} ms per minute (${(own / base).toFixed(1)}× the baseline)`);
-console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (figures scale with the CPU share this process got)`);
-console.log(`goal ≤ ${GOAL_MS} ms per minute on one core: ${own <= GOAL_MS ? 'met' : 'MISSED'}`);
+console.log(`baseline (matrices from KIS's values only): ${fmt(base)} per minute`);
+console.log(`own analytics (forward, ${options} IVs + greeks, SVI surface, arbitrage flags, matrices): ${fmt(own)} per minute (${(own.cpu / base.cpu).toFixed(1)}× the baseline in CPU)`);
+console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (CPU time is this process's; wall time grows with the load)`);
+console.log(`goal ≤ ${GOAL_MS} ms per minute on one core (CPU time): ${own.cpu <= GOAL_MS ? 'met' : 'MISSED'}; wall time ${own.wall <= GOAL_MS ? 'within' : 'above'} it under this load`);

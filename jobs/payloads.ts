@@ -70,6 +70,10 @@ export const boardSchema = z.strictObject({
   /** KOSPI200 index level when the board was taken (KIS's underlying bar), if KIS gave one. */
   spot: z.number().positive().optional(),
   quotes: z.array(boardQuoteSchema).max(400),
+  /** The front KOSPI200 future's close at this minute: the forward's fallback when parity finds none (rebuilt boards). */
+  futures: z.strictObject({ code: codeSchema, price: price.positive(), expiry: kstDateSchema }).optional(),
+  /** Rebuilt after the fact from per-strike minute candles (src/repair/boards-rebuild.ts), not a board KIS sent. */
+  rebuilt: z.literal(true).optional(),
 });
 export type BoardPayload = z.infer<typeof boardSchema>;
 

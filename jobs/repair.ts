@@ -6,7 +6,8 @@
  * small JSON state in Redis for `/metrics` and `/health` (rebuilt by the next round if Redis is wiped).
  * Whatever failed for good elsewhere (a job that burned its attempts in an outage, a Redis wipe, a deleted
  * row) is picked up here, without a restart or a command. A minute KIS answers with no bar (no trades) stays
- * missing; after a few fruitless repairs the loop stops asking for it until the process restarts.
+ * missing; after a few fruitless repairs the loop stops asking for it until the process restarts. Missing
+ * option-board minutes are rebuilt from per-strike candles (`repair-boards.ts`).
  */
 import type pg from 'pg';
 import { type KstDate, type KstTime, addMinutes, dateOf, floorMinute, formatKstIso, toKst } from '../src/time/kst.js';
@@ -21,6 +22,7 @@ import type { TradingCalendar } from '../src/market/calendar/index.js';
 import { errorMessage } from '../src/errors.js';
 import { once } from '../src/pipeline/lifecycle.js';
 import { recoverMinutes } from './recovery.js';
+import { BoardRebuilder } from './repair-boards.js';
 import type { PipelineServices } from './services.js';
 
 const MINUTE = 60_000;
@@ -37,8 +39,10 @@ export interface RepairRound {
   totalMissing: number;
   /** Instruments a backfill was enqueued for. */
   enqueued: string[];
-  /** Board minutes missing per board (`KOSPI200:20261210`): reported only, KIS keeps no board history. */
+  /** Board minutes missing per board (`KOSPI200:20261210`). */
   boardsMissing: Record<string, number>;
+  /** Of those, minutes rebuilt from per-strike candles this round (enqueued to aggregate-board), per board. */
+  boardsRebuilt: Record<string, number>;
 }
 
 export interface RepairLoopOptions {
@@ -55,9 +59,11 @@ export class RepairLoop {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private readonly tries = new Map<string, number>();
+  private readonly boards: BoardRebuilder;
   readonly close: () => Promise<void>;
 
   constructor(private readonly o: RepairLoopOptions) {
+    this.boards = new BoardRebuilder({ services: o.services, pool: o.pool, calendar: o.calendar });
     this.close = once(async () => {
       this.abort.abort(new Error('repair loop closing'));
       await this.loop?.catch(() => undefined);
@@ -91,7 +97,7 @@ export class RepairLoop {
     const now = toKst(s.clock.now());
     const upTo = addMinutes(floorMinute(now), -(this.o.config.settleMinutes + 1));
     const { tradingDate, candles, boards = [] } = this.o.targets();
-    const round: RepairRound = { at: now, upTo, missing: {}, totalMissing: 0, enqueued: [], boardsMissing: {} };
+    const round: RepairRound = { at: now, upTo, missing: {}, totalMissing: 0, enqueued: [], boardsMissing: {}, boardsRebuilt: {} };
     for (const c of candles) {
       // The session the newest checked minute belongs to (after the close: the one just closed), plus the look-back.
       const anchor = index.lastUpTo(c.products, addMinutes(upTo, -24 * 60), upTo, c.expiry);
@@ -118,9 +124,12 @@ export class RepairLoop {
       const expected = index.between(b.products, after, upTo, b.expiry);
       if (!expected.length) continue;
       const have = await storedBoardMinutes(this.o.pool, boardSymbol(b), expected[0]!, addMinutes(expected.at(-1)!, 1));
-      const missing = expected.filter((m) => !have.has(m)).length;
-      // Not enqueued: a board taken now would not be the board of that minute.
-      if (missing) round.boardsMissing[boardSymbol(b)] = missing;
+      const missing = expected.filter((m) => !have.has(m));
+      if (!missing.length) continue;
+      round.boardsMissing[boardSymbol(b)] = missing.length;
+      // A board taken now would not be the board of that minute: rebuilt from that minute's candles instead.
+      const rebuilt = await this.boards.rebuild(b, missing);
+      if (rebuilt) round.boardsRebuilt[boardSymbol(b)] = rebuilt;
     }
     if (this.tries.size > 100_000) this.tries.clear();
     if (tradingDate && candles.length) {
@@ -128,7 +137,7 @@ export class RepairLoop {
     }
     if (tradingDate && boards.length) await verifyBoards(this.o.pool, { date: tradingDate, calendar: this.o.calendar, boards, upTo: addMinutes(upTo, 1), write: true });
     await s.redis.set(s.keys.repairState, JSON.stringify({ ...round, at: formatKstIso(now), upTo: formatKstIso(upTo) }));
-    if (Object.keys(round.boardsMissing).length) s.log.warn({ boards: round.boardsMissing, upTo: formatKstIso(upTo) }, 'repair: option board minutes missing (KIS keeps no board history; not refetchable)');
+    if (Object.keys(round.boardsMissing).length) s.log.warn({ boards: round.boardsMissing, rebuilt: round.boardsRebuilt, upTo: formatKstIso(upTo) }, 'repair: option board minutes missing (rebuilt from per-strike candles where possible)');
     if (round.totalMissing) s.log.info({ missing: round.missing, upTo: formatKstIso(upTo) }, 'repair: missing minutes enqueued');
     return round;
   }

@@ -55,7 +55,7 @@ export function instrumentRules(calendar: TradingCalendar): InstrumentRules {
     nearestOptionExpiry: (series, date) => nearestOptionExpiry(series, date, calendar),
     familyOfCode(code) {
       const inst = parseInstrumentCode(code, { calendar });
-      return inst.kind === 'future' ? { family: inst.family, ...(inst.expiry ? { expiry: inst.expiry } : {}) } : { family: 'stock' };
+      return inst.kind === 'stock' ? { family: 'stock' } : { family: inst.family, ...(inst.expiry ? { expiry: inst.expiry } : {}) };
     },
   };
 }

@@ -73,6 +73,8 @@ export interface OptionChainRow {
   /** The forward (index points) and years to expiry the own values used. */
   forward?: number | null;
   yearsToExpiry?: number | null;
+  /** Rebuilt after the fact from per-strike candles (src/repair/boards-rebuild.ts), not a board KIS sent. */
+  rebuilt?: boolean;
 }
 
 export const MATRIX_METRICS = [

@@ -30,6 +30,8 @@ export interface VolSurfaceRow {
   fitPoints: number;
   butterflyArbitrage: boolean | null;
   calendarArbitrage: boolean | null;
+  /** Fitted on a board rebuilt from per-strike candles (src/repair/boards-rebuild.ts). */
+  rebuilt?: boolean;
 }
 
 const num = (name: string, get: (r: VolSurfaceRow) => number | null | undefined): Column<VolSurfaceRow> => ({
@@ -65,6 +67,7 @@ const spec: UpsertSpec<VolSurfaceRow> = {
     { name: 'fit_points', type: 'INTEGER', get: (r) => r.fitPoints },
     bool('butterfly_arbitrage', (r) => r.butterflyArbitrage),
     bool('calendar_arbitrage', (r) => r.calendarArbitrage),
+    bool('rebuilt', (r) => r.rebuilt ?? false),
   ],
   key: ['underlying_symbol', '"timestamp"'],
   onConflict: 'update',
@@ -112,6 +115,7 @@ interface VolSurfaceRecord {
   fit_points: number;
   butterfly_arbitrage: boolean | null;
   calendar_arbitrage: boolean | null;
+  rebuilt: boolean;
 }
 
 const fromRecord = (x: VolSurfaceRecord): VolSurfaceRow => ({
@@ -122,6 +126,7 @@ const fromRecord = (x: VolSurfaceRecord): VolSurfaceRow => ({
   svi: x.svi_a === null || x.svi_b === null || x.svi_rho === null || x.svi_m === null || x.svi_s === null
     ? null : { a: x.svi_a, b: x.svi_b, rho: x.svi_rho, m: x.svi_m, s: x.svi_s },
   fitRmse: x.fit_rmse, fitPoints: x.fit_points, butterflyArbitrage: x.butterfly_arbitrage, calendarArbitrage: x.calendar_arbitrage,
+  rebuilt: x.rebuilt,
 });
 
 /**

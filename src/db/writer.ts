@@ -251,6 +251,7 @@ const chainSpec: UpsertSpec<OptionChainRow> = {
     ...OWN_GREEKS.map(([col, f]) => num<OptionChainRow>(col, (o) => o[f])),
     num('forward', (o) => o.forward),
     num('years_to_expiry', (o) => o.yearsToExpiry),
+    { name: 'rebuilt', type: 'BOOLEAN', get: (o) => (o.rebuilt ? 't' : 'f') },
   ],
   key: [TS, 'code'],
   onConflict: 'update',

@@ -7,6 +7,8 @@
  * evaluated with the modified Lentz method.
  */
 
+import { normCdf as codyNormCdf } from './lets-be-rational/erf-cody.js';
+
 const LN_SQRT_2PI = 0.9189385332046727;
 /** Below this |x| the series is used; beyond it the continued fraction converges in few terms. */
 const SERIES_LIMIT = 2;
@@ -49,8 +51,18 @@ function millsRatio(t: number): number {
   return 1 / f;
 }
 
-/** Φ(x), the standard normal distribution function. */
+/**
+ * Φ(x), the standard normal distribution function: Cody's rational erfc (the IV solver's own), relative
+ * accuracy in both tails and no loop — 3–5× faster than the series and continued fraction below, which
+ * stay as the independent reference the tests compare it with (`normCdfReference`).
+ */
 export function normCdf(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
+  return codyNormCdf(x);
+}
+
+/** Φ(x) by the Taylor series (|x| ≤ 2) and Laplace's continued fraction: slow, kept as a cross-check. */
+export function normCdfReference(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   if (x >= -SERIES_LIMIT && x <= SERIES_LIMIT) return cdfSeries(x);
   if (x < 0) return x < -40 ? 0 : normPdf(x) * millsRatio(-x);

@@ -41,8 +41,10 @@ export function fitSvi(points: readonly SmilePoint[]): SviFit | null {
   const kMax = Math.max(...ks);
   const span = Math.max(kMax - kMin, 1e-4);
   const kAtMinW = pts.reduce((best, p) => (p.w < best.w ? p : best)).k;
+  // The points as flat arrays: the objective runs a few hundred times per fit.
+  const cols = { k: Float64Array.from(pts, (p) => p.k), w: Float64Array.from(pts, (p) => p.w), q: Float64Array.from(pts, (p) => p.weight ?? 1) };
   // Search s on a log scale so it stays positive; a few starts guard against a local minimum.
-  const objective = (x: readonly number[]): number => innerFit(pts, x[0]!, Math.exp(x[1]!)).sse;
+  const objective = (x: readonly number[]): number => innerFit(cols, x[0]!, Math.exp(x[1]!)).sse;
   let best: { x: number[]; f: number } | null = null;
   for (const [m0, s0] of [[kAtMinW, 0.1 * span], [0, 0.02 * span]] as const) {
     const r = nelderMead(objective, [m0, Math.log(Math.max(s0, 1e-4))], [0.1 * span, 1]);
@@ -50,7 +52,7 @@ export function fitSvi(points: readonly SmilePoint[]): SviFit | null {
   }
   const m = best!.x[0]!;
   const s = Math.exp(best!.x[1]!);
-  const { a, d, c } = innerFit(pts, m, s);
+  const { a, d, c } = innerFit(cols, m, s);
   const b = c / s;
   const rho = c > 0 ? Math.max(-0.999999, Math.min(0.999999, d / c)) : 0;
   const params = { a, b, rho, m, s };
@@ -70,20 +72,28 @@ function sumsSse(a: number, d: number, c: number): number {
 
 interface Inner { a: number; d: number; c: number; sse: number }
 
+interface Columns { k: Float64Array; w: Float64Array; q: Float64Array }
+
 /** Least squares in (a, d, c) for fixed (m, s), with c ≥ 0 and |d| ≤ c; one pass over the points. */
-function innerFit(pts: readonly SmilePoint[], m: number, s: number): Inner {
-  S.fill(0);
-  for (const p of pts) {
-    const y = (p.k - m) / s;
+function innerFit(pts: Columns, m: number, s: number): Inner {
+  // Sums in locals (registers), stored once: this loop is the fit's cost.
+  let n = 0, sy = 0, sz = 0, syy = 0, szz = 0, syz = 0, sw = 0, syw = 0, szw = 0, sww = 0;
+  const { k, w, q } = pts;
+  const inv = 1 / s;
+  for (let i = 0; i < k.length; i++) {
+    const y = (k[i]! - m) * inv;
     const z = Math.sqrt(y * y + 1);
-    const q = p.weight ?? 1;
-    S[N]! += q; S[SY]! += q * y; S[SZ]! += q * z; S[SYY]! += q * y * y; S[SZZ]! += q * z * z; S[SYZ]! += q * y * z;
-    S[SW]! += q * p.w; S[SYW]! += q * y * p.w; S[SZW]! += q * z * p.w; S[SWW]! += q * p.w * p.w;
+    const qi = q[i]!;
+    const wi = w[i]!;
+    const qy = qi * y;
+    const qz = qi * z;
+    n += qi; sy += qy; sz += qz; syy += qy * y; szz += qz * z; syz += qy * z;
+    sw += qi * wi; syw += qy * wi; szw += qz * wi; sww += qi * wi * wi;
   }
+  S[N] = n; S[SY] = sy; S[SZ] = sz; S[SYY] = syy; S[SZZ] = szz; S[SYZ] = syz; S[SW] = sw; S[SYW] = syw; S[SZW] = szw; S[SWW] = sww;
   const full = solveSym3(S[N]!, S[SY]!, S[SZ]!, S[SYY]!, S[SYZ]!, S[SZZ]!, S[SW]!, S[SYW]!, S[SZW]!);
   if (full && full[2] >= 0 && Math.abs(full[1]) <= full[2]) return { a: full[0], d: full[1], c: full[2], sse: sumsSse(full[0], full[1], full[2]) };
   // The optimum lies on an edge: c = d = 0, or d = ±c (w = a + c·(z ± y), a regression on u = z ± y).
-  const n = S[N]!;
   let best: Inner = { a: S[SW]! / n, d: 0, c: 0, sse: sumsSse(S[SW]! / n, 0, 0) };
   for (const sign of [1, -1]) {
     const su = S[SZ]! + sign * S[SY]!;

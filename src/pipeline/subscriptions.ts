@@ -38,8 +38,8 @@ export const subscriptionSchema = z.discriminatedUnion('rule', [
   }),
   z.object({
     rule: z.literal('code'),
-    /** A futures code (`A01612`, old `101W09`) or a stock code. */
-    code: z.string().regex(/^[0-9A-Z]{6}$/, 'a 6-character KIS futures or stock code'),
+    /** A futures code (`A01612`, old `101W09`), an option code (`B01612355`; candles to `options_1m`) or a stock code. */
+    code: z.string().regex(/^(?:[0-9A-Z]{6}|[0-9A-Z]{9})$/, 'a KIS futures or stock code (6 characters) or option code (9 characters)'),
     kinds: candleKinds,
     account,
   }),
@@ -98,7 +98,7 @@ export interface ResolvedSubscriptions {
 export interface InstrumentRules {
   frontFuture(family: 'kospi200' | 'mini' | 'kosdaq150', date: KstDate): Instrument;
   nearestOptionExpiry(series: OptionSeries, date: KstDate): KstDate;
-  /** Family of a 6-character code (a stock unless it decodes as a future). */
+  /** Family of a code (a stock unless it decodes as a future or an option) and the derivative's expiry. */
   familyOfCode(code: string): { family: ProductFamily; expiry?: KstDate };
 }
 

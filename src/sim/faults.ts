@@ -203,8 +203,27 @@ export class FaultController {
     this.reschedule();
   }
 
+  private readonly down = new Set<string>();
+
+  /**
+   * An outage of one REST service: every request of `endpoint` (a name from src/kis/spec, e.g. `optionBoard`)
+   * is answered with a server error until `restore` — the rest of the API keeps working.
+   */
+  takeDown(endpoint: string): void {
+    this.down.add(endpoint);
+  }
+
+  restore(endpoint: string): void {
+    this.down.delete(endpoint);
+  }
+
+  isDown(endpoint: string): boolean {
+    return this.down.has(endpoint);
+  }
+
   clear(): void {
     this.set({});
+    this.down.clear();
     this.stormUntil = 0;
   }
 

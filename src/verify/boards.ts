@@ -2,8 +2,9 @@
  * Completeness of option boards: one board minute is expected per minute of the derivatives and night
  * sessions of a trading date (the shorter day on the board's expiry) for each subscribed board, and a
  * board minute is stored when `option_chain_raw` holds any row of that board (`underlying_symbol`
- * `KOSPI200:20261210`) at that minute. KIS keeps no board history, so a missing board minute can only be
- * reported (here and in `data_quality`, instrument = the board's underlying symbol), never refetched.
+ * `KOSPI200:20261210`) at that minute (a rebuilt one counts: src/repair/boards-rebuild.ts). KIS keeps no
+ * board history, so a missing board minute is reported here (and in `data_quality`, instrument = the board's
+ * underlying symbol), never refetched; the repair loop rebuilds it from per-strike candles.
  */
 import type pg from 'pg';
 import type { TradingCalendar } from '../market/calendar/index.js';

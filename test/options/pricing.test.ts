@@ -11,6 +11,7 @@ import {
   type Greeks,
   type OptionRight,
 } from '../../src/options/index.js';
+import { normCdfReference } from '../../src/options/normal.js';
 
 // Reference values of Φ computed independently with mpmath (40 digits).
 const PHI_REFERENCE: [number, number][] = [
@@ -148,5 +149,15 @@ describe.each(models)('%s greeks vs finite differences', (_name, model) => {
     expect(Math.abs(g.vega - (p(0, 0, 0, hs) - p(0, 0, 0, -hs)) / (2 * hs) / 100)).toBeLessThan(tol(g.vega));
     expect(Math.abs(g.rho - (p(0, 0, hr) - p(0, 0, -hr)) / (2 * hr) / 100)).toBeLessThan(tol(g.rho));
     expect(g.price).toBeCloseTo(p(), 14);
+  });
+});
+
+describe('normCdf (Cody) against the series / continued-fraction reference', () => {
+  // Both are bound by e^{−x²/2}, whose relative error is ≈ x²·ε from rounding x² alone; the reference's series
+  // is accurate to ~1e-16 absolute near |x| = 2, a few 1e-15 relative.
+  it('agrees to 1e-14·max(1, x²) relative from −37 to 8', () => {
+    let worst = 0;
+    for (let x = -37; x <= 8; x += 0.0137) worst = Math.max(worst, Math.abs(normCdf(x) - normCdfReference(x)) / normCdfReference(x) / Math.max(1, x * x));
+    expect(worst).toBeLessThan(1e-14);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Option boards in the repair loop: missing board minutes (option_chain_raw against the derivatives and
- * night sessions) are reported in the round's state and in data_quality, and nothing is enqueued for them
- * (KIS keeps no board history). Real PostgreSQL, Redis and BullMQ queues.
+ * night sessions) are reported in the round's state and in data_quality; when their rebuild cannot fetch the
+ * per-strike candles (here no market at all) nothing is enqueued and the round goes on. Real PostgreSQL,
+ * Redis and BullMQ queues. The rebuild itself: test/options/board-rebuild-e2e.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcceleratedClock } from '../../src/time/clock.js';
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('option board minutes in the repair loop', () => {
-  it('reports missing board minutes (state and data_quality) and enqueues nothing for them', async () => {
+  it('reports missing board minutes (state and data_quality); a rebuild that cannot fetch candles enqueues nothing', async () => {
     const loop = new RepairLoop({
       services: h.services, stored: pgStoredMinutes(db.pool), pool: db.pool, calendar: cal,
       config: repairConfigSchema.parse({ settleMinutes: 3 }),
@@ -53,6 +54,7 @@ describe('option board minutes in the repair loop', () => {
     try {
       const round = await loop.runOnce();
       expect(round.boardsMissing).toEqual({ 'KOSPI200:20261210': 5 });
+      expect(round.boardsRebuilt).toEqual({});
       expect(round.totalMissing).toBe(0);
       expect(round.enqueued).toEqual([]);
       const state = JSON.parse((await h.redis.get(h.services.keys.repairState))!) as { boardsMissing: Record<string, number> };

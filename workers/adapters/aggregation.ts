@@ -21,7 +21,9 @@ const MINUTE_MS = 60_000;
 
 export function analyseBoardPayload(board: BoardPayload, settings: AnalyticsSettings): BoardAnalyticsPayload {
   const T = yearsToExpiryAt(settings.calendar, board.expiry, (board.minute + MINUTE_MS) as BoardPayload['minute']);
-  const a = analyseBoard({ quotes: board.quotes, rate: settings.riskFreeRate, yearsToExpiry: T, spot: board.spot ?? null });
+  const f = board.futures;
+  const futures = f ? { price: f.price, yearsToExpiry: yearsToExpiryAt(settings.calendar, f.expiry, (board.minute + MINUTE_MS) as BoardPayload['minute']) } : null;
+  const a = analyseBoard({ quotes: board.quotes, rate: settings.riskFreeRate, yearsToExpiry: T, spot: board.spot ?? null, futures });
   return {
     forward: a.forward?.forward ?? null,
     forwardSource: a.forward?.source ?? null,

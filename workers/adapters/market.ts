@@ -6,6 +6,7 @@ import { frontFuture, weeklyExpiryFromLabel } from '../../src/market/instruments
 import type { KisAccounts } from '../../src/kis/accounts.js';
 import type { KisMarket, OptionBoard, OptionBoardRow, UnderlyingBar } from '../../src/kis/types.js';
 import { ENDPOINTS } from '../../src/kis/spec/index.js';
+import { foMarketOf } from '../../src/kis/endpoints/futures-options.js';
 import type { BoardQuotePayload, CandlePayload } from '../../jobs/payloads.js';
 import type { MarketData } from '../../jobs/services.js';
 import { BadDataError } from '../../jobs/errors.js';
@@ -49,12 +50,14 @@ function liveKospi200Future(now: KstTime, calendar: TradingCalendar): string {
 }
 
 export function createMarketData(accounts: KisAccounts, calendar: TradingCalendar): MarketData {
-  /** Derivative minutes split by session: the day session is division F, the night session CM. */
-  const foRuns = (from: KstTime, to: KstTime): { market: KisMarket; from: KstTime; to: KstTime }[] => {
+  /** Derivative minutes split by session: the day session is division F (options O), the night session CM (options EU). */
+  const foRuns = (code: string, from: KstTime, to: KstTime): { market: KisMarket; from: KstTime; to: KstTime }[] => {
     const runs: { market: KisMarket; from: KstTime; to: KstTime }[] = [];
+    // Options have their own divisions: O by day, EU at night (per-strike candles for board rebuilds and backfills).
+    const option = foMarketOf(code) === 'O';
     for (let m = from; m < to; m = addMinutes(m, 1)) {
       const night = calendar.covers(dateOf(m)) && calendar.isCandleMinute('night', m);
-      const market: KisMarket = night ? 'CM' : 'F';
+      const market: KisMarket = night ? (option ? 'EU' : 'CM') : option ? 'O' : 'F';
       const last = runs.at(-1);
       if (last && last.market === market) last.to = addMinutes(m, 1);
       else runs.push({ market, from: m, to: addMinutes(m, 1) });
@@ -64,7 +67,7 @@ export function createMarketData(accounts: KisAccounts, calendar: TradingCalenda
   return {
     async minuteBars(account, target, from, to, signal) {
       const client = accounts.get(account);
-      const runs = target.family === 'stock' ? [{ market: 'J' as KisMarket, from, to }] : foRuns(from, to);
+      const runs = target.family === 'stock' ? [{ market: 'J' as KisMarket, from, to }] : foRuns(target.code, from, to);
       const out: CandlePayload[] = [];
       for (const r of runs) {
         // fetchMinuteBars takes an inclusive range of minute starts.

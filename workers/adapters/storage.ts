@@ -6,6 +6,7 @@ import type { ProductFamily, SessionProduct } from '../../src/market/types.js';
 import { writeCandles, writeOptionChain } from '../../src/db/writer.js';
 import { writeOptionMatrices } from '../../src/db/writer-matrix.js';
 import { CANDLE_TABLE_BY_FAMILY } from '../../src/db/names.js';
+import { parseInstrumentCode } from '../../src/market/instruments/index.js';
 import type { Candle, OptionChainRow, WriteResult } from '../../src/db/types.js';
 import type { Storage } from '../../jobs/services.js';
 import { GroupCommit } from './group-commit.js';
@@ -17,6 +18,16 @@ type CandleTable = Parameters<typeof writeCandles>[1];
 
 /** Option matrices go to `option_matrices_<product>`, by underlying. */
 const MATRIX_PRODUCT: Record<string, string> = { KOSPI200: '101', MINI: '105', KOSDAQ150: '106' };
+
+/** A KIS option code (`B01612355`, `C01612355`): its candles go to `options_1m` whatever the family. */
+function isOptionCode(code: string): boolean {
+  try {
+    const kind = parseInstrumentCode(code).kind;
+    return kind === 'call' || kind === 'put';
+  } catch {
+    return false;
+  }
+}
 
 const changed = (r: WriteResult): number => r.inserted + r.updated;
 
@@ -42,7 +53,9 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
       const candles: Candle[] = rows.map((r) => ({
         symbol: r.code, time: r.time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, tradingDate: tradingDate(family, r.time),
       }));
-      const n = await candleWrites.submit(CANDLE_TABLE_BY_FAMILY[family], candles);
+      // Options of every family share one table (options_1m); a batch is one instrument's bars.
+      const table = isOptionCode(rows[0]!.code) ? 'options_1m' : CANDLE_TABLE_BY_FAMILY[family];
+      const n = await candleWrites.submit(table, candles);
       // After the commit: an open chart shows only what PostgreSQL holds.
       await live?.publish(candles.map((c) => ({ ...c, tradingDate: c.tradingDate! })));
       // Bars built from streamed ticks for these minutes (if any) are checked against the REST bars now.
@@ -56,6 +69,7 @@ export function createStorage(pool: pg.Pool, calendar: TradingCalendar, strikesP
         price: q.price, bid: q.bid, ask: q.ask, volume: q.volume, openInterest: q.openInterest,
         iv: q.iv, ivMissingReason: q.ivMissing ?? null, delta: q.delta, gamma: q.gamma, theta: q.theta, vega: q.vega, underlyingPrice: board.spot ?? null,
         ...ownChainValues(analytics, i),
+        ...(board.rebuilt ? { rebuilt: true } : {}),
       }));
       let n = rows.length ? changed(await writeOptionChain(pool, rows)) : 0;
       const product = MATRIX_PRODUCT[board.underlying.toUpperCase()];

@@ -29,6 +29,7 @@ export async function writeSurfaceSlice(pool: pg.Pool, board: BoardPayload, sym:
     forward: a.forward, forwardSource: a.forwardSource, forwardUncertainty: a.forwardUncertainty, underlyingPrice: board.spot ?? null,
     yearsToExpiry: a.yearsToExpiry, rate: a.rate, atmIv: s.atmIv, rr25: s.rr25, bf25: s.bf25, skewSlope: s.skewSlope, svi: s.svi,
     fitRmse: s.fitRmse, fitPoints: s.points, butterflyArbitrage: s.butterflyArbitrage, calendarArbitrage: null,
+    ...(board.rebuilt ? { rebuilt: true } : {}),
   };
   const w = await writeVolSurface(pool, [row]);
   const slices = await readVolSurface(pool, { underlying: board.underlying, time: board.minute });

@@ -110,6 +110,10 @@ export function createRestServer(deps: ServerDeps, handlers: QuoteHandlers): Res
     if (!('trIdReal' in ep)) return gatewayError('EGW00202', 404);
     if (req.method !== ep.method) return gatewayError('EGW00101', 405);
     const { faults, limiter } = deps;
+    if (faults.isDown(name)) {
+      faults.counters.http5xx++;
+      return gatewayError('EGW00001');
+    }
     if (faults.hit(faults.config.http5xxRate)) {
       faults.counters.http5xx++;
       return faults.chance() < 0.5
