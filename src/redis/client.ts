@@ -22,6 +22,8 @@ export interface ClientOptions {
 
 /** How long a cluster client waits between tries while a failed master's replica takes over. */
 const FAILOVER_RETRY_MS = 200;
+/** How often a cluster client re-reads the slot map (one CLUSTER SLOTS). */
+const SLOTS_REFRESH_MS = 2_000;
 
 export function createRedisClient(url: string, o: ClientOptions = {}): RedisClient {
   const target = parseRedisUrl(url);
@@ -39,6 +41,10 @@ export function createRedisClient(url: string, o: ClientOptions = {}): RedisClie
     retryDelayOnTryAgain: FAILOVER_RETRY_MS,
     // Redirections during a failover are retried by ioredis (MOVED/ASK/CLUSTERDOWN/TRYAGAIN).
     maxRedirections: 64,
+    // A killed master answers nothing, so no MOVED ever tells the client about its replica's promotion, and
+    // commands wait on the dead connection (nodes never give up: maxRetriesPerRequest null). Reading the slot
+    // map on a timer drops the dead node, which hands its waiting commands back to be resent to the new master.
+    slotsRefreshInterval: SLOTS_REFRESH_MS,
     ...withoutUndefined({ lazyConnect, enableOfflineQueue }),
     ...(retryStrategy ? { clusterRetryStrategy: retryStrategy } : {}),
   };

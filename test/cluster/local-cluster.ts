@@ -37,6 +37,10 @@ export interface LocalCluster {
   kill(node: ClusterNode): Promise<void>;
   /** Starts a killed node again; it rejoins from its nodes.conf. */
   restart(node: ClusterNode): Promise<void>;
+  /** kill -9 of every node: the whole cluster is down. */
+  killAll(): Promise<void>;
+  /** Every node started again empty (data and cluster config wiped) and joined into a new cluster on the same ports. */
+  recreate(): Promise<void>;
   /** Waits until every live node reports cluster_state:ok and agrees on who serves `slot`. */
   waitOk(slot?: number, timeoutMs?: number): Promise<void>;
   close(): void;
@@ -173,10 +177,13 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     }, timeoutMs);
   };
 
-  try {
+  const create = async (): Promise<void> => {
     await Promise.all(nodes.map(start));
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 });
     await waitOk();
+  };
+  try {
+    await create();
   } catch (e) {
     close();
     throw e;
@@ -191,6 +198,14 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     },
     kill,
     restart: start,
+    async killAll() {
+      await Promise.all(nodes.map(kill));
+    },
+    async recreate() {
+      await Promise.all(nodes.map(kill));
+      for (const n of nodes) rmSync(n.dir, { recursive: true, force: true });
+      await create();
+    },
     waitOk,
     close,
   };
