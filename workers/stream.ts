@@ -178,8 +178,9 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
       await publishWorkerStatus(redis, prefix, { holder: worker.holderId, keys, recordsPerSec: rate, lagMs: lastLagMs, at: new Date().toISOString() }, 5_000);
     })().catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'could not publish the stream status (Redis)'));
   }, 1_000);
-  // Quiet instruments' minutes close on the clock, not only on their next trade.
-  const barClock = setInterval(() => bars.advance(toKst(clock.now())), 500);
+  // Quiet instruments' minutes close on the clock, not only on their next trade; 2 real seconds behind
+  // it, so records delayed on their way (a busy host, a slow socket) still land in their minute's bar.
+  const barClock = setInterval(() => bars.advance((toKst(clock.now()) - 2_000 * clock.speed) as KstTime), 500);
   const replanTimer = setInterval(() => {
     void plan()
       .then(() => worker.reassign())

@@ -6,7 +6,8 @@
  * `graceMs` past its end; its bars are handed to `onClose` at once. Pure code, no I/O.
  *
  * A trade that arrives for a minute already closed (out of order across TRs) amends that bar and hands
- * it to `onClose` again (`late` counts them); bars are kept `keepClosedMs` for that.
+ * it to `onClose` again (`late` counts them); bars are kept `keepClosedMs` for that. Without `since`, each
+ * instrument's first minute is partial (its registration may have started mid-minute): the REST bar stands for it.
  */
 import type { WsRecord } from '../kis/ws/records.js';
 import { floorMinute, type KstDate, type KstTime } from '../time/kst.js';
@@ -46,6 +47,8 @@ export class TickBarBuilder {
   private readonly closed = new Map<string, TickBar>();
   private watermark = -Infinity;
   private readonly gaps: Gap[] = [];
+  /** Per instrument, the minute of its first trade seen (its bar is partial). */
+  private readonly firstMinute = new Map<string, number>();
 
   constructor(private readonly opts: TickBarOptions) {
     if (opts.since !== undefined) this.gaps.push({ from: -Infinity, to: opts.since, symbols: null });
@@ -57,6 +60,9 @@ export class TickBarBuilder {
   }
 
   private isPartial(symbol: string, minute: number): boolean {
+    // An instrument's first minute on this stream: it may have been registered mid-minute (its own ACK can
+    // come well after the first record of another instrument), so earlier trades of that minute may be missing.
+    if (minute <= (this.firstMinute.get(symbol) ?? -Infinity)) return true;
     return this.gaps.some((g) => g.from < minute + 60_000 && g.to > minute && (!g.symbols || g.symbols.has(symbol)));
   }
 
@@ -99,6 +105,7 @@ export class TickBarBuilder {
   private addTrade(symbol: string, time: KstTime, tradingDate: KstDate, price: number, qty: number): void {
     this.counters.trades++;
     const minute = floorMinute(time);
+    if (this.opts.since === undefined && !this.firstMinute.has(symbol)) this.firstMinute.set(symbol, minute);
     const cur = this.open.get(symbol);
     if (cur && cur.time === minute) return update(cur, price, qty);
     if (cur && cur.time > minute) return this.late(symbol, minute, price, qty);
