@@ -20,6 +20,7 @@ import { PostgresUnavailableError, createRuntime, loadCalendar } from './runtime
 import { POOL_KINDS, startPools, startScheduler } from './pools.js';
 import { withSimulatorAccount } from './simulator-mode.js';
 import { serveDashboard, untilStopped } from './serve.js';
+import { startStreamService, streamsAnything } from './stream.js';
 
 export interface DemoOptions {
   speed: number;
@@ -50,6 +51,18 @@ async function freshDatabase(adminUrl: string, name: string): Promise<void> {
 
 /** The demo's keys live apart from any pipeline's on the same Redis: it deletes them when it starts. */
 export const demoPrefix = (configured: string): string => `${configured}-demo`;
+
+/**
+ * The demo shows the realtime stream beside the minute jobs: unless the configuration already streams
+ * something, its futures and stocks also record trades (\`ticks\`) over the simulator's WebSocket.
+ */
+export function withDemoStream(config: Config): Config {
+  if (streamsAnything(config)) return config;
+  const subscriptions = config.pipeline.subscriptions.map((s) =>
+    s.rule === 'front-future' || s.rule === 'stocks' ? { ...s, kinds: [...s.kinds, 'ticks' as const] } : s,
+  );
+  return { ...config, pipeline: { ...config.pipeline, subscriptions } };
+}
 
 export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promise<void> {
   const port = o.port ?? base.dashboard.port;
@@ -82,16 +95,17 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
   await deleteKeysUnder(base.redis.url, prefix);
   const password = randomBytes(9).toString('base64url');
   const withSim = withSimulatorAccount({ ...base, sim: { ...base.sim, mode: 'real' } }, sim);
-  const config: Config = {
+  const config: Config = withDemoStream({
     ...withSim,
     database: { url: dbUrl },
     redis: { ...base.redis, prefix },
     dashboard: { ...base.dashboard, port, username: 'demo', password },
-  };
+  });
   try {
     const rt = outer.add('pipeline', await createRuntime(config, sim.clock, log, 'krtrade-demo'));
     startPools(rt, POOL_KINDS, { concurrency: 4 });
     startScheduler(rt);
+    rt.closers.add('stream', await startStreamService(rt));
     const dash = await serveDashboard(rt, { insecureLocal: false });
     const secondsPerCandle = Math.max(0.01, 60 / o.speed).toFixed(2);
     process.stdout.write(
@@ -105,6 +119,7 @@ export async function runDemo(base: Config, log: Logger, o: DemoOptions): Promis
         `  charts:         ${dash.chartsUrl}   (candles, option-matrix heatmaps, smiles)`,
         `  database:       ${dbUrl}`,
         `  watch candles:  psql ${dbUrl} -c 'SELECT symbol, "timestamp", open, high, low, close, volume FROM candles_1m ORDER BY "timestamp" DESC LIMIT 20'`,
+        `  watch trades:   psql ${dbUrl} -c 'SELECT symbol, "timestamp", price, volume FROM ticks ORDER BY "timestamp" DESC LIMIT 20'   (realtime, over the simulator's WebSocket)`,
         `  queues:         KRTRADE_REDIS_PREFIX=${prefix} bin/krtrade queues status`,
         '  stop:           Ctrl-C (a second Ctrl-C forces)',
         '',

@@ -86,15 +86,16 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
   }
 }
 
-async function candleCount(url: string): Promise<number> {
+async function distinctSymbols(url: string, table: 'candles_1m' | 'ticks'): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query<{ n: number }>('SELECT count(DISTINCT symbol)::int AS n FROM candles_1m')).rows[0]!.n;
+    return (await c.query<{ n: number }>(`SELECT count(DISTINCT symbol)::int AS n FROM ${table}`)).rows[0]!.n;
   } finally {
     await c.end();
   }
 }
+const candleCount = (url: string): Promise<number> => distinctSymbols(url, 'candles_1m');
 
 describe("the README's quickstart", () => {
   it('production path: the commands as the README writes them, on a server without the database', async () => {
@@ -119,13 +120,15 @@ describe("the README's quickstart", () => {
     expect(pipeline.output()).not.toMatch(/\n\s+at |unexpected error/);
   }, 180_000);
 
-  it('demo: `npm run demo` stores candles in its fresh database and stops on SIGTERM', async () => {
+  it('demo: `npm run demo` stores candles and realtime trades in its fresh database and stops on SIGTERM', async () => {
     expect(README.split('\n').slice(0, 6).join('\n')).toContain('npm ci && npm run demo');
     const db = freshDatabase();
     const env = await baseEnv({ KRTRADE_DATABASE_URL: ADMIN_URL });
     const demo = start(['demo', '--database', db.name, '--port', String(await freePort()), '--speed', '60', '--start', '2026-11-24T08:59'], env);
     await until('the banner', async () => demo.output().includes('bull-board:'), 60_000, demo);
     await until('candles of both instruments', async () => (await candleCount(db.url)) === 2, 90_000, demo);
+    expect(demo.output()).toContain('watch trades:');
+    await until('trades of both instruments from the stream', async () => (await distinctSymbols(db.url, 'ticks')) === 2, 90_000, demo);
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toBe(0);
   }, 180_000);
