@@ -15,25 +15,20 @@
  *
  * Usage: npx tsx bench/pipeline.ts [counts=50,500,2000]   (BENCH_LIVE=0: drain and no-op only)
  */
-import pg from 'pg';
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createSimMarket } from '../src/sim/market/index.js';
 import { defaultCalendar } from '../src/market/calendar/index.js';
 import { configSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
-import { createPool } from '../src/db/pool.js';
-import { migrate } from '../src/db/migrate.js';
 import { type KstDate, type KstTime, parseKst, toInstant } from '../src/time/kst.js';
 import { resolveSubscriptions } from '../src/pipeline/subscriptions.js';
 import { deleteKeysUnder } from '../src/pipeline/redis.js';
 import { createRuntime } from '../workers/runtime.js';
 import { POOL_KINDS, instrumentRules, startPools } from '../workers/pools.js';
 import { BenchClock, drainNoop, drainPipeline, pct, runLive } from './pipeline/phases.js';
+import { startSimulatorProcess, withDatabase } from './pipeline/setup.js';
 
 const [countsArg = '50,500,2000'] = process.argv.slice(2);
 const REDIS = process.env.KRTRADE_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN = process.env.KRTRADE_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = 16;
 const FUTURES = (['kospi200', 'mini', 'kosdaq150'] as const).map((family) => ({ rule: 'front-future', family }));
 
@@ -43,67 +38,6 @@ function plan(n: number): { k: number; speed: number; minutes: number } {
   // 500: three simulated hours, so the Redis memory trace covers the goal's scale too (retention fills in minutes).
   if (n <= 1000) return { k: 6, speed: 40, minutes: 180 };
   return { k: 3, speed: 8, minutes: 12 };
-}
-
-async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
-  try {
-    const mp = createPool(url, { max: 1 });
-    await migrate(mp);
-    await mp.end();
-    return await fn(url);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-
-interface SimProcess {
-  restUrl: string;
-  appKey: string;
-  appSecret: string;
-  close(): Promise<void>;
-}
-
-/** bench/pipeline/sim-process.ts in a child process, following `clock`. */
-async function startSimulatorProcess(n: number, clock: BenchClock): Promise<SimProcess> {
-  const child = fork(fileURLToPath(new URL('./pipeline/sim-process.ts', import.meta.url)), [String(n), JSON.stringify(clock.params)], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SIM_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIM_PROF}`] : [])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>(key: string) =>
-    new Promise<T>((resolve, reject) => {
-      const onMsg = (m: Record<string, unknown>) => {
-        if (key in m) {
-          child.off('message', onMsg);
-          resolve(m[key] as T);
-        }
-      };
-      child.on('message', onMsg);
-      child.once('exit', (code) => reject(new Error(`simulator process exited with ${code}`)));
-    });
-  const ready = await next<{ restUrl: string; appKey: string; appSecret: string }>('ready');
-  clock.follower = async (c) => {
-    const ack = next('clockSet');
-    child.send({ clock: c });
-    await ack;
-  };
-  const warmed = next('warmed');
-  child.send({ warm: ['2026-11-24', '2026-11-25'] });
-  await warmed;
-  return {
-    ...ready,
-    close: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ close: true });
-      await exited;
-    },
-  };
 }
 
 async function run(n: number): Promise<void> {
