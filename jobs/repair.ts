@@ -128,7 +128,11 @@ export class RepairLoop {
       if (!missing.length) continue;
       round.boardsMissing[boardSymbol(b)] = missing.length;
       // A board taken now would not be the board of that minute: rebuilt from that minute's candles instead.
-      const rebuilt = await this.boards.rebuild(b, missing);
+      // Only holes after the first board stored in the checked span (what a running recorder missed): the
+      // minutes before the recorder first took this board are reported, not rebuilt, else a mid-session start
+      // would spend the REST budget of live work on a whole day of per-strike candles.
+      const firstStored = have.size ? Math.min(...have) : Infinity;
+      const rebuilt = await this.boards.rebuild(b, missing.filter((m) => m > firstStored));
       if (rebuilt) round.boardsRebuilt[boardSymbol(b)] = rebuilt;
     }
     if (this.tries.size > 100_000) this.tries.clear();
