@@ -155,6 +155,8 @@ export async function startStreamService(rt: Runtime, opts: { takeoverMs?: numbe
     takeoverMs: opts.takeoverMs ?? config.stream.takeoverMs, settings: opts.settings ?? config.kis.ws, custtype: config.kis.custtype,
   });
   worker.on('gap', onGap);
+  // Minutes closed between a drop and its gap (known only on re-registration) must not pass as whole.
+  worker.on('drop', (d) => bars.suspend(d.from, d.codes));
   worker.start();
 
   let lastRecords = 0;

@@ -54,7 +54,7 @@ export class GapRecorder {
   private pending: { code: string; family: ProductFamily; minute: KstTime }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  readonly counters = { gaps: 0, gapSeconds: 0, backfillMinutes: 0 };
+  readonly counters = { gaps: 0, gapSeconds: 0, backfillMinutes: 0, tickBarsDropped: 0 };
 
   constructor(private readonly o: GapRecorderOptions) {
     // Real-time poll: a simulated minute may be a second of real time.
@@ -74,6 +74,7 @@ export class GapRecorder {
       const key = gapsKey(this.o.prefix, date);
       await this.o.redis.multi().rpush(key, JSON.stringify({ ...gap, to, fromText: formatKst(gap.from), toText: formatKst(to) })).expire(key, KEEP_S).exec();
       for (const code of gap.codes) await this.markMissing(code, date, minutes);
+      await this.dropTickBars(gap.codes, minutes);
       await this.enqueue(gap.codes, minutes);
     } catch (e) {
       this.o.logger?.error({ err: errorMessage(e), gap: { ...gap, from: formatKst(gap.from), to: formatKst(to) } }, 'could not record a stream gap; backfill its range with `krtrade backfill`');
@@ -98,6 +99,20 @@ export class GapRecorder {
          checked_at = EXCLUDED.checked_at`,
       [code, date, minutes.length, stamps, formatKst(toKst(this.o.clock.now()))],
     );
+  }
+
+  /**
+   * Safety net: a tick bar of a minute the gap touched was built from part of its trades (stored before the
+   * gap was known). It goes, with its comparison, so the REST bar stands in; the minute is already listed
+   * in `data_quality.missing_minutes`.
+   */
+  private async dropTickBars(codes: string[], minutes: KstTime[]): Promise<void> {
+    const args = [codes, minutes.map(formatKst)];
+    const r = await this.o.pool.query('DELETE FROM tick_bars_1m WHERE symbol = ANY($1) AND "timestamp" = ANY($2::timestamp[])', args);
+    await this.o.pool.query('DELETE FROM data_quality_bars WHERE symbol = ANY($1) AND "timestamp" = ANY($2::timestamp[])', args);
+    if (!r.rowCount) return;
+    this.counters.tickBarsDropped += r.rowCount;
+    this.o.logger?.warn({ codes: codes.length, minutes: minutes.length, dropped: r.rowCount }, 'tick bars of minutes a stream gap touched were deleted (partial); the REST bars stand in');
   }
 
   private async enqueue(codes: string[], minutes: KstTime[]): Promise<void> {

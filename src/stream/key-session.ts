@@ -32,6 +32,17 @@ export interface KeySessionOptions {
   custtype?: 'P' | 'B';
   logger?: Logger;
   onGap(gap: StreamGap): void;
+  /**
+   * The socket dropped (close, error, PINGPONG silence): known at once, while its gap is known only once the
+   * session is registered again. `from` is the session's last record: trades after it may be missed.
+   */
+  onDrop?(drop: StreamDrop): void;
+}
+
+export interface StreamDrop {
+  appKeyName: string;
+  codes: string[];
+  from: KstTime;
 }
 
 /** Where the last record time of each instrument of an app key is kept (Redis hash code → KST ms). */
@@ -46,8 +57,11 @@ export class KeySession {
   private readonly wanted = new Map<string, SubscriptionId>();
   readonly counters = { records: 0, refusedBySink: 0 };
   private closing: Promise<void> | undefined;
+  /** Newest record time on this session (its start before the first): a drop may lose what follows. */
+  private lastRecordAt: KstTime;
 
   constructor(private readonly o: KeySessionOptions) {
+    this.lastRecordAt = toKst(o.clock.now());
     this.client = new KisWsClient({
       url: o.account.url, appKey: o.account.appKey, approvalKey: o.account.approvalKey, clock: o.clock,
       ...(o.calendar ? { calendar: o.calendar } : {}), ...(o.settings ? { settings: o.settings } : {}),
@@ -56,6 +70,7 @@ export class KeySession {
     this.client.on('record', (r) => {
       this.counters.records++;
       this.seen.set(r.code, r.time);
+      if (r.time > this.lastRecordAt) this.lastRecordAt = r.time;
       // A full buffer cannot pause KIS: the record is still taken (the sink bounds memory by slowing
       // its flush); the count shows how often the database fell behind.
       if (!o.sink.write(r)) this.counters.refusedBySink++;
@@ -63,6 +78,15 @@ export class KeySession {
     this.client.on('gap', (g) => {
       const codes = [...new Set(g.subscriptions.map((s) => s.trKey))];
       o.onGap({ appKeyName: o.account.name, codes, from: g.from, to: g.to, reason: g.reason.startsWith('silence') ? 'pingpong-silence' : g.reason.includes('1000') ? 'server-close' : 'reconnect' });
+    });
+    let state = this.client.state;
+    this.client.on('state', (next) => {
+      // Leaving 'open' for anything but our own close is a drop: every registration is in doubt at once.
+      if (state === 'open' && next !== 'open' && next !== 'closed' && !this.closing) {
+        const codes = [...new Set([...this.wanted.values()].map((s) => s.trKey))];
+        if (codes.length) o.onDrop?.({ appKeyName: o.account.name, codes, from: this.lastRecordAt });
+      }
+      state = next;
     });
     this.client.on('error', (e) => {
       // A refused registration (OPSP codes) collects nothing from now on: a gap that stays open until

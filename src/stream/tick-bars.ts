@@ -54,9 +54,25 @@ export class TickBarBuilder {
     if (opts.since !== undefined) this.gaps.push({ from: -Infinity, to: opts.since, symbols: null });
   }
 
-  /** Trades of `symbols` (all when omitted) between `from` and `to` may be missing: their minutes are partial. */
+  /**
+   * Trades of `symbols` (all when omitted) between `from` and `to` may be missing: their minutes are partial.
+   * It also ends what `suspend` left open for those symbols: the session is registered again at `to`.
+   */
   gap(from: KstTime, to: KstTime, symbols?: readonly string[]): void {
+    for (const g of this.gaps) {
+      if (g.to !== Infinity) continue;
+      if (!symbols || !g.symbols || symbols.some((s) => g.symbols!.has(s))) g.to = Math.max(to, g.from);
+    }
     this.gaps.push({ from, to, symbols: symbols ? new Set(symbols) : null });
+  }
+
+  /**
+   * The session of `symbols` dropped (known at once on the client); its gap is known only once it is back.
+   * Until then (`gap` for them), every minute from `from` (its last record) on is partial: a minute
+   * closed meanwhile by the clock was seen only in part.
+   */
+  suspend(from: KstTime, symbols: readonly string[]): void {
+    this.gaps.push({ from, to: Infinity, symbols: new Set(symbols) });
   }
 
   private isPartial(symbol: string, minute: number): boolean {

@@ -15,7 +15,7 @@ import { type KstTime, toKst } from '../time/kst.js';
 import type { Logger } from '../log.js';
 import { errorMessage } from '../errors.js';
 import { FencedLease, type LeaseGrant } from './lease.js';
-import { KeySession, lastSeenKey, type StreamAccount } from './key-session.js';
+import { KeySession, lastSeenKey, type StreamAccount, type StreamDrop } from './key-session.js';
 import type { RecordSink, StreamGap } from './types.js';
 import { StreamDownWatch } from './down-watch.js';
 
@@ -43,6 +43,8 @@ export interface StreamWorkerEvents {
   /** Handed over cleanly to even out the shares. */
   released: [account: string];
   gap: [gap: StreamGap];
+  /** A held session's socket dropped; its `gap` follows once it is registered again. */
+  drop: [drop: StreamDrop];
 }
 
 export const workersKey = (prefix: string): string => `${prefix}:stream:workers`;
@@ -189,7 +191,7 @@ export class StreamWorker extends EventEmitter<StreamWorkerEvents> {
     const since = toKst(o.clock.now());
     const session = new KeySession({
       account, fence: grant.fence, sink: o.sink, redis: o.redis, prefix: o.prefix, clock: o.clock,
-      onGap: (g) => this.emit('gap', g),
+      onGap: (g) => this.emit('gap', g), onDrop: (d) => this.emit('drop', d),
       ...(o.calendar ? { calendar: o.calendar } : {}), ...(o.settings ? { settings: o.settings } : {}),
       ...(o.custtype ? { custtype: o.custtype } : {}), ...(o.logger ? { logger: o.logger } : {}),
     });

@@ -52,7 +52,7 @@ export async function untilSim(env: StreamEnv, t: KstTime): Promise<void> {
   while (simNow(env) < t) await new Promise((r) => setTimeout(r, Math.min(200, Math.max(5, env.sim.clock.toRealMs(t - simNow(env))))));
 }
 
-export async function startStreamEnv(o: { start: string; speed: number; faults?: string; childWorkers?: number; stocks?: boolean }): Promise<StreamEnv> {
+export async function startStreamEnv(o: { start: string; speed: number; faults?: string; childWorkers?: number; stocks?: boolean; reconnectMs?: number }): Promise<StreamEnv> {
   const sim = await startSimulator({
     seed: 7, start: o.start, speed: o.speed, port: 0, wsPort: 0, rateLimitPerSecond: 200, accounts: KEYS, recordSent: true,
     // The simulator skips (never sends) what a stall of its loop longer than 20 intervals missed, as KIS
@@ -79,7 +79,7 @@ export async function startStreamEnv(o: { start: string; speed: number; faults?:
   const candleCodes = resolveSubscriptions(probe.pipeline.subscriptions, date, cal, 'keyA').candles.map((c) => c.code).sort();
   const accounts = KEYS.map((k) => ({ ...k, restUrl: sim.restUrl, wsUrl: sim.wsUrl }));
   const file = {
-    kis: { accounts, rateLimit: { realPerSecond: 200, optionBoardPerSecond: 50 }, ws: { subscribeIntervalMs: 0, reconnectMinMs: 100, reconnectMaxMs: 400, silenceTimeoutMs: 10_000 } },
+    kis: { accounts, rateLimit: { realPerSecond: 200, optionBoardPerSecond: 50 }, ws: { subscribeIntervalMs: 0, reconnectMinMs: o.reconnectMs ?? 100, reconnectMaxMs: o.reconnectMs ?? 400, silenceTimeoutMs: 10_000 } },
     database: { url: db.url },
     redis: { url: REDIS_URL, prefix },
     pipeline: { scheduleBufferMs: 2_000, strategyInput: 'ticks', strategyDeadlineMs: 50_000, strategyDeadlineMinRealMs: 20_000, subscriptions },

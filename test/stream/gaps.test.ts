@@ -80,4 +80,16 @@ describe('stream gaps', () => {
     expect(tradingDateAt(at('2026-12-03 19:00'), calendar)).toBe('2026-12-04');
     expect(tradingDateAt(at('2026-12-04 02:00'), calendar)).toBe('2026-12-04');
   });
+
+  it('deletes tick bars already stored for minutes a late-known gap touched (the REST bar stands in)', async () => {
+    const ins = (m: string) => db.pool.query(
+      `INSERT INTO tick_bars_1m (symbol, "timestamp", trading_date, open, high, low, close, volume, trades) VALUES ('000660', $1, '2026-12-03', 1, 1, 1, 1, 1, 1)`, [m],
+    );
+    for (const m of ['2026-12-03 09:40', '2026-12-03 09:41', '2026-12-03 09:43']) await ins(m);
+    const before = gaps.counters.tickBarsDropped;
+    await gaps.record({ appKeyName: 'k1', codes: ['000660'], from: at('2026-12-03 09:41:40'), to: at('2026-12-03 09:42:30'), reason: 'pingpong-silence' });
+    const left = await db.pool.query<{ m: string }>(`SELECT to_char("timestamp", 'HH24:MI') AS m FROM tick_bars_1m WHERE symbol = '000660' ORDER BY 1`);
+    expect(left.rows.map((r) => r.m)).toEqual(['09:40', '09:43']);
+    expect(gaps.counters.tickBarsDropped - before).toBe(1);
+  });
 });
