@@ -74,7 +74,11 @@ async function ownRedis(binds: string[]): Promise<{ url: (host: string) => strin
       r.disconnect();
     }
   };
-  await expect.poll(ping, { timeout: 20_000, interval: 200 }).toBe('PONG');
+  // Killed here if it never answers: the caller registers its close only on success.
+  await expect.poll(ping, { timeout: 20_000, interval: 200 }).toBe('PONG').catch((e: unknown) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
   return { url: (host) => `redis://${host}:${port}`, close: () => child.kill('SIGKILL') };
 }
 
