@@ -19,7 +19,7 @@ import { CLOCK_ENV } from '../../src/time/clock.js';
 import { type KstTime, addMinutes, formatKstIso, parseKst, toKst } from '../../src/time/kst.js';
 import { BIN } from '../helpers/cli.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
-import { type SimHost, createHost, destroyHost, killHost, namespacesAvailable, relay, spawnOnHost } from './netns.js';
+import { type SimHost, createHost, destroyHost, hostPids, killHost, namespacesAvailable, relay, spawnOnHost } from './netns.js';
 
 const canRun = namespacesAvailable();
 const tag = randomBytes(3).toString('hex');
@@ -83,8 +83,7 @@ async function ownRedis(binds: string[]): Promise<{ url: (host: string) => strin
 }
 
 describe.skipIf(!canRun)('workers on several hosts', () => {
-  // Skipped: failed once in CI on a loaded machine (a count of 10 where 5 was expected), cause not found. Open in #17.
-  it.skip('kill -9 of every process of one host mid-session: 0 missing or duplicate candles, its stream lease moves to the other host', async () => {
+  it('kill -9 of every process of one host mid-session: 0 missing or duplicate candles, its stream lease moves to the other host', async () => {
     db = await createTestDb();
     const a = createHost(`${tag}a`, 'krt-host-a', [net[0], net[1]]);
     hosts.push(a);
@@ -129,12 +128,12 @@ describe.skipIf(!canRun)('workers on several hosts', () => {
     };
     const onHost = async (h: SimHost, skewMs: number) => {
       const config = await configFor(h.gateway);
-      for (const pool of ['fetch', 'aggregate', 'upsert', 'strategy', 'stream']) {
+      return ['fetch', 'aggregate', 'upsert', 'strategy', 'stream'].map((pool) => {
         const args = pool === 'stream' ? ['worker', 'stream'] : ['worker', pool, '--lock-ms', '3000'];
-        track(spawnOnHost(h, [process.execPath, BIN, ...args], env(config, skewMs)), `${h.hostname} ${pool}`);
-      }
+        return track(spawnOnHost(h, [process.execPath, BIN, ...args], env(config, skewMs)), `${h.hostname} ${pool}`);
+      });
     };
-    await onHost(a, 300);
+    const workersOfA = await onHost(a, 300);
     await onHost(b, -250);
     track(spawn(process.execPath, [BIN, 'run', '--scheduler-only'], { env: env(await configFor('127.0.0.1'), 0), stdio: ['ignore', 'pipe', 'pipe'] }), 'scheduler');
 
@@ -152,8 +151,11 @@ describe.skipIf(!canRun)('workers on several hosts', () => {
     await expect.poll(async () => (await stored(first, addMinutes(first, 2))).length, { timeout: 60_000, interval: 500 }).toBe(4);
     const keyOfA = keys[(await holders()).findIndex((h) => h.startsWith('krt-host-a:'))]!;
     const killedAt = toKst(sim.clock.now());
-    const killed = killHost(a);
-    expect(killed).toBe(5);
+    // The namespace can hold more than the five workers (their tsx esbuild helpers when sources were not
+    // in tsx's cache): what counts is that each worker died of the SIGKILL and nothing of A is left.
+    expect(killHost(a)).toBeGreaterThanOrEqual(workersOfA.length);
+    await expect.poll(() => workersOfA.map((c) => c.signalCode), { timeout: 10_000, interval: 100 }).toEqual(workersOfA.map(() => 'SIGKILL'));
+    await expect.poll(() => hostPids(a), { timeout: 10_000, interval: 100 }).toEqual([]);
 
     // A's key is taken over by host B's stream worker.
     await expect.poll(async () => (await currentHolder(r, prefix, keyOfA.appKey))?.holder.split(':')[0], { timeout: 30_000, interval: 300 }).toBe('krt-host-b');

@@ -53,9 +53,18 @@ export function spawnOnHost(h: SimHost, argv: string[], env: NodeJS.ProcessEnv):
   });
 }
 
-/** Every process in the host's namespace, killed at once with SIGKILL (the host "disappears"). */
+/** Every process in the host's namespace: the programs started by `spawnOnHost` and any children of theirs. */
+export function hostPids(h: SimHost): number[] {
+  return ip('netns', 'pids', h.ns).split('\n').filter(Boolean).map(Number);
+}
+
+/**
+ * Every process in the host's namespace, killed at once with SIGKILL (the host "disappears"). Returns how
+ * many: more than were spawned when they have children (tsx's esbuild service, started by a worker that
+ * had to transform sources with a cold cache).
+ */
 export function killHost(h: SimHost): number {
-  const pids = ip('netns', 'pids', h.ns).split('\n').filter(Boolean).map(Number);
+  const pids = hostPids(h);
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
